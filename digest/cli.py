@@ -1,0 +1,106 @@
+"""The ``digest`` command: one entry point, one line per error, exit status 1."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from digest import __version__
+from digest.errors import DigestError
+
+log = logging.getLogger("digest")
+
+
+def _site_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--root", type=Path, default=Path("."), help="site root holding digest.toml (default: .)")
+    p.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
+    p.add_argument("--output", type=Path, help="output folder (default: ROOT/site)")
+    p.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+
+
+def _config(args: argparse.Namespace):
+    from digest.config import load_config
+
+    return load_config(args.root, content=args.content, output=args.output, drafts=args.drafts)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from digest.build import build
+
+    result = build(_config(args))
+    print(result.summary())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from digest.serve import serve
+
+    return serve(_config(args), host=args.host, port=args.port, open_browser=args.open)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from digest.ingest.commands import run_parse
+
+    return run_parse(args)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from digest.ingest.commands import run_ingest
+
+    return run_ingest(args)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digest", description="Build a static election-news digest from Markdown entries."
+    )
+    parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="build the site into site/")
+    _site_options(p)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="build, serve and live-reload while you edit")
+    _site_options(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--open", action="store_true", help="open the site in a browser")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("parse", help="parse scraped pages and print the result")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print one JSON array, an object per file")
+    p.add_argument("--root", type=Path, default=Path("."), help="site root (for its tag vocabulary and outlets)")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("ingest", help="turn scraped pages into entries under content/")
+    p.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    p.add_argument("--root", type=Path, default=Path("."), help="site root (default: .)")
+    p.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
+    p.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
+    p.add_argument("--draft", action="store_true", help="mark the new entries draft: true")
+    p.add_argument("--force", action="store_true", help="overwrite entries an editor has changed")
+    p.set_defaults(func=cmd_ingest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.func(args)
+    except DigestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

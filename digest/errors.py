@@ -1,0 +1,60 @@
+"""One error hierarchy: every failure a user can hit is a DigestError.
+
+The CLI turns any DigestError into one line, ``path:line: field: message``, and
+exits with status 1.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DigestError(Exception):
+    """A failure a user can act on; carries where it happened."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.field = field
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}{field}{self.message}"
+
+
+class ConfigError(DigestError):
+    """digest.toml is unreadable or holds a bad value."""
+
+
+class ContentError(DigestError):
+    """An entry under content/ cannot be read."""
+
+
+class DuplicateURLError(DigestError):
+    """Two entries (or pages) would be written to the same URL."""
+
+
+class TemplateError(DigestError):
+    """A template is missing or broken."""
+
+
+class OutputError(DigestError):
+    """The output folder cannot be written."""
+
+
+class IngestError(DigestError):
+    """A scraped page cannot be read or parsed."""

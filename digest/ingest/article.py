@@ -1,0 +1,50 @@
+"""The result of parsing one scraped page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Article:
+    """A clean article parsed from a scraped page (text dump or HTML).
+
+    ``published`` is ISO 8601: ``YYYY-MM-DDTHH:MM[:SS][±HH:MM]``, or
+    ``YYYY-MM-DD`` when the page gives no time, or None.
+    """
+
+    source: str
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    source_url: str | None = None
+    dateline: str | None = None
+    author: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    body: list[str] = field(default_factory=list)
+    photo_credit: str | None = None
+    crawl_date: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def to_json(self) -> dict:
+        """The object printed by ``digest parse --json`` (schema in the README)."""
+        data = {
+            "source": self.source,
+            "title": self.title,
+            "published": self.published,
+            "outlet": self.outlet,
+            "dateline": self.dateline,
+            "author": self.author,
+            "tags": list(self.tags),
+            "language": self.language,
+            "body": list(self.body),
+            "photo_credit": self.photo_credit,
+            "crawl_date": self.crawl_date,
+            "warnings": list(self.warnings),
+        }
+        if self.source_url is not None:
+            data["source_url"] = self.source_url
+        if self.error is not None:
+            data["error"] = self.error
+        return data
