@@ -1,0 +1,158 @@
+"""Group loaded entries into a site: order, unique URLs, tags, archives, pages.
+
+Nothing here touches the disk: ``collect`` is a pure function of the entries.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from math import ceil
+
+from digest.errors import DuplicateURLError
+from digest.model import Entry, Tag, slugify
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of a paginated list of entries."""
+
+    number: int
+    count: int
+    entries: tuple[Entry, ...]
+    url: str
+    first_url: str
+
+    @property
+    def prev_url(self) -> str | None:
+        if self.number == 1:
+            return None
+        return self.first_url if self.number == 2 else f"{self.first_url}page/{self.number - 1}/"
+
+    @property
+    def next_url(self) -> str | None:
+        return f"{self.first_url}page/{self.number + 1}/" if self.number < self.count else None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A year, month or day of the archive, with its entries (newest first)."""
+
+    year: int
+    month: int | None
+    day: int | None
+    entries: tuple[Entry, ...]
+    children: tuple["Period", ...] = ()
+
+    @property
+    def url(self) -> str:
+        if self.month is None:
+            return f"{self.year}/"
+        if self.day is None:
+            return f"{self.year}/{self.month:02d}/"
+        return f"{self.year}/{self.month:02d}/{self.day:02d}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    entries: tuple[Entry, ...]  # newest first
+    tags: tuple[Tag, ...]  # by name
+    years: tuple[Period, ...]  # newest first
+
+    def tag(self, name: str) -> Tag | None:
+        key = slugify(name)
+        for tag in self.tags:
+            if tag.slug == key:
+                return tag
+        return None
+
+
+def collect(entries: list[Entry], *, include_drafts: bool = False) -> Site:
+    chosen = [e for e in entries if include_drafts or not e.draft]
+    chosen = unique_urls(chosen)
+    chosen.sort(key=lambda e: (e.date, e.source_path), reverse=True)
+    ordered = tuple(chosen)
+    return Site(entries=ordered, tags=_tags(ordered), years=_archive(ordered))
+
+
+def unique_urls(entries: list[Entry]) -> list[Entry]:
+    """Give entries that would share a URL distinct, stable slugs.
+
+    The entry with an explicit ``slug`` keeps it; the others (by file path
+    order) get ``-2``, ``-3``…. Two explicit slugs on one URL is an error.
+    """
+    by_url: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_url[entry.url].append(entry)
+    if all(len(group) == 1 for group in by_url.values()):
+        return list(entries)
+    taken = set(by_url)
+    result: list[Entry] = []
+    for url, group in by_url.items():
+        if len(group) == 1:
+            result.extend(group)
+            continue
+        group.sort(key=lambda e: (not e.slug_given, e.source_path))
+        given = [e for e in group if e.slug_given]
+        if len(given) > 1:
+            a, b = given[0].source_path, given[1].source_path
+            raise DuplicateURLError(
+                f"{a} and {b} both want the URL /{url}; change the slug of one of them",
+                field="slug",
+            )
+        result.append(group[0])
+        for entry in group[1:]:
+            n = 2
+            while True:
+                candidate = replace(entry, slug=f"{entry.slug}-{n}")
+                if candidate.url not in taken:
+                    break
+                n += 1
+            taken.add(candidate.url)
+            result.append(candidate)
+    return result
+
+
+def _tags(entries: tuple[Entry, ...]) -> tuple[Tag, ...]:
+    members: dict[str, list[Entry]] = defaultdict(list)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for entry in entries:
+        for name in entry.tags:
+            key = slugify(name)
+            members[key].append(entry)
+            spellings[key][name] += 1
+    tags = []
+    for key, tagged in members.items():
+        name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        tags.append(Tag(name=name, slug=key, entries=tuple(tagged)))
+    tags.sort(key=lambda t: (t.name.casefold(), t.slug))
+    return tuple(tags)
+
+
+def _archive(entries: tuple[Entry, ...]) -> tuple[Period, ...]:
+    tree: dict[int, dict[int, dict[int, list[Entry]]]] = {}
+    for entry in entries:
+        d = entry.date
+        tree.setdefault(d.year, {}).setdefault(d.month, {}).setdefault(d.day, []).append(entry)
+    years = []
+    for year in sorted(tree, reverse=True):
+        months = []
+        for month in sorted(tree[year], reverse=True):
+            days = tuple(
+                Period(year, month, day, tuple(tree[year][month][day]))
+                for day in sorted(tree[year][month], reverse=True)
+            )
+            months.append(Period(year, month, None, tuple(e for p in days for e in p.entries), days))
+        years.append(Period(year, None, None, tuple(e for m in months for e in m.entries), tuple(months)))
+    return tuple(years)
+
+
+def paginate(entries: tuple[Entry, ...], per_page: int, first_url: str) -> list[ListPage]:
+    """Split a list into pages: ``first_url``, then ``first_url/page/2/``…"""
+    count = max(1, ceil(len(entries) / per_page))
+    pages = []
+    for i in range(count):
+        number = i + 1
+        url = first_url if number == 1 else f"{first_url}page/{number}/"
+        chunk = entries[i * per_page : (i + 1) * per_page]
+        pages.append(ListPage(number, count, tuple(chunk), url, first_url))
+    return pages

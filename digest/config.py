@@ -1,0 +1,169 @@
+"""Site configuration: ``digest.toml`` in the site root; every key has a default."""
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from digest.errors import ConfigError
+
+CONFIG_NAME = "digest.toml"
+FEED_CONTENT = ("full", "summary")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything a build needs to know; paths are absolute."""
+
+    root: Path
+    title: str = "Election News Digest"
+    description: str = "A curated digest of election news."
+    base_url: str = "http://localhost:8000/"
+    timezone: str = "UTC"
+    language: str = "en"
+    per_page: int = 20
+    feed_limit: int = 20
+    feed_content: str = "full"
+    content_dir: Path = field(default=Path("content"))
+    output_dir: Path = field(default=Path("site"))
+    templates_dir: Path = field(default=Path("templates"))
+    static_dir: Path = field(default=Path("static"))
+    cache_dir: Path = field(default=Path(".digest-cache"))
+    drafts: bool = False
+    config_file: Path | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return zone(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: ``/`` or ``/digest/``."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def absolute_url(self, path: str) -> str:
+        """``path`` is relative to the site root (``2023/03/10/x/``)."""
+        return self.base_url + path.lstrip("/")
+
+
+_KEYS: dict[str, type] = {
+    "title": str,
+    "description": str,
+    "base_url": str,
+    "timezone": str,
+    "language": str,
+    "per_page": int,
+    "feed_limit": int,
+    "feed_content": str,
+    "content_dir": str,
+    "output_dir": str,
+    "templates_dir": str,
+    "static_dir": str,
+    "cache_dir": str,
+}
+
+
+def load_config(
+    root: Path | str = ".",
+    *,
+    content: Path | None = None,
+    output: Path | None = None,
+    drafts: bool = False,
+) -> SiteConfig:
+    """Read ``ROOT/digest.toml`` (optional) and apply command-line overrides."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ConfigError(f"site root {root} is not a folder")
+    path = root / CONFIG_NAME
+    values: dict = {}
+    if path.is_file():
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise ConfigError("is not UTF-8 text", path=path) from None
+        except tomllib.TOMLDecodeError as exc:
+            line = _toml_error_line(str(exc))
+            raise ConfigError(f"not valid TOML ({exc})", path=path, line=line) from None
+    values = _check(values, path)
+
+    def where(key: str, default: str) -> Path:
+        return (root / values.pop(key, default)).resolve()
+
+    content_dir = where("content_dir", "content")
+    output_dir = where("output_dir", "site")
+    templates_dir = where("templates_dir", "templates")
+    static_dir = where("static_dir", "static")
+    cache_dir = where("cache_dir", ".digest-cache")
+    if content is not None:
+        content_dir = Path(content).resolve()
+    if output is not None:
+        output_dir = Path(output).resolve()
+    return SiteConfig(
+        root=root,
+        content_dir=content_dir,
+        output_dir=output_dir,
+        templates_dir=templates_dir,
+        static_dir=static_dir,
+        cache_dir=cache_dir,
+        drafts=drafts,
+        config_file=path if path.is_file() else None,
+        **values,
+    )
+
+
+def _check(values: dict, path: Path) -> dict:
+    out = {}
+    for key, value in values.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"unknown key (known keys: {known})", path=path, field=key)
+        kind = _KEYS[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ConfigError(f"must be {'a whole number' if kind is int else 'a string'}, not {value!r}", path=path, field=key)
+        out[key] = value
+    if "timezone" in out:
+        try:
+            zone(out["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"unknown time zone {out['timezone']!r} (use an IANA name such as Asia/Almaty)", path=path, field="timezone") from None
+    for key in ("per_page", "feed_limit"):
+        if key in out and out[key] < 1:
+            raise ConfigError(f"must be at least 1, not {out[key]}", path=path, field=key)
+    if "feed_content" in out and out["feed_content"] not in FEED_CONTENT:
+        raise ConfigError(f"must be 'full' or 'summary', not {out['feed_content']!r}", path=path, field="feed_content")
+    if "base_url" in out:
+        url = out["base_url"]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"must be an absolute http(s) URL, not {url!r}", path=path, field="base_url")
+        out["base_url"] = url if url.endswith("/") else url + "/"
+    return out
+
+
+@functools.cache
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``, from the ``tzdata`` package when it has it.
+
+    The package is preferred over the system's files so that every machine
+    agrees (Asia/Almaty moved from +06:00 to +05:00 on 1 March 2024; an old
+    system database does not know it).
+    """
+    try:
+        from importlib.resources import files
+
+        source = files("tzdata.zoneinfo").joinpath(*name.split("/"))
+        with source.open("rb") as fh:
+            return ZoneInfo.from_file(fh, key=name)
+    except (ImportError, OSError, ValueError):
+        return ZoneInfo(name)
+
+
+def _toml_error_line(message: str) -> int | None:
+    import re
+
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None

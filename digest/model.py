@@ -1,0 +1,81 @@
+"""The model: one curated news entry, and the slug rules."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slugify import slugify as _slugify
+
+# Letters that the generic transliteration drops or renders poorly.
+_KAZAKH = [
+    ("ә", "a"), ("Ә", "A"), ("ғ", "g"), ("Ғ", "G"), ("қ", "k"), ("Қ", "K"),
+    ("ң", "n"), ("Ң", "N"), ("ө", "o"), ("Ө", "O"), ("ұ", "u"), ("Ұ", "U"),
+    ("ү", "u"), ("Ү", "U"), ("һ", "h"), ("Һ", "H"), ("і", "i"), ("І", "I"),
+]
+MAX_SLUG = 80
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug: lower-case ASCII, Cyrillic and Kazakh transliterated.
+
+    ``Выборы в Мажилис`` → ``vybory-v-mazhilis``; ``Сайлау`` → ``sailau``.
+    The result never contains ``/`` or ``.``, so it cannot leave its folder.
+    """
+    return _slugify(text, replacements=_KAZAKH, max_length=MAX_SLUG, word_boundary=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One news entry, read from ``content/**/*.md``.
+
+    ``date`` is always time-zone aware: an entry keeps the offset it was written
+    with; a naive date was read in the site's time zone. ``url`` is relative to
+    the site root (``2023/03/10/slug/``).
+    """
+
+    source_path: str  # relative to the content folder, POSIX separators
+    title: str
+    date: datetime
+    slug: str
+    body_html: str
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    source_url: str | None = None
+    dateline: str | None = None
+    author: str | None = None
+    lang: str | None = None
+    summary: str | None = None
+    lede: str = ""
+    draft: bool = False
+    featured: bool = False
+    has_time: bool = True
+    slug_given: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def url(self) -> str:
+        return f"{self.date:%Y/%m/%d}/{self.slug}/"
+
+    @property
+    def teaser(self) -> str:
+        """The editor's note if there is one, else the lede."""
+        return self.summary or self.lede
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
