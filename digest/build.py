@@ -39,7 +39,26 @@ def load_entries(config: SiteConfig) -> list[Entry]:
     return [read_entry(path, config) for path in find_entries(config.content_dir)]
 
 
+class Builder:
+    """Builds one site again and again (``digest serve`` keeps one).
+
+    Every call of :meth:`build` writes exactly what a fresh ``digest build``
+    would write; a Builder may keep state between calls only to go faster.
+    """
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+
+    def build(self) -> BuildResult:
+        return _build(self.config)
+
+
 def build(config: SiteConfig) -> BuildResult:
+    """Build the site once: the function behind ``digest build``."""
+    return Builder(config).build()
+
+
+def _build(config: SiteConfig) -> BuildResult:
     start = time.perf_counter()
     entries = load_entries(config)
     site: Site = collect(entries, include_drafts=config.drafts)
