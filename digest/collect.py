@@ -77,8 +77,9 @@ def collect(entries: list[Entry], *, include_drafts: bool = False) -> Site:
 def unique_urls(entries: list[Entry]) -> list[Entry]:
     """Give entries that would share a URL distinct, stable slugs.
 
-    The entry with an explicit ``slug`` keeps it; the others (by file path
-    order) get ``-2``, ``-3``…. Two explicit slugs on one URL is an error.
+    The entry with an explicit ``slug`` keeps it, else the earliest one; the
+    others (by date, then file path) get ``-2``, ``-3``…. Two explicit slugs
+    on one URL is an error naming both files.
     """
     by_url: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
@@ -91,7 +92,7 @@ def unique_urls(entries: list[Entry]) -> list[Entry]:
         if len(group) == 1:
             result.extend(group)
             continue
-        group.sort(key=lambda e: (not e.slug_given, e.source_path))
+        group.sort(key=lambda e: (not e.slug_given, e.date, e.source_path))
         given = [e for e in group if e.slug_given]
         if len(given) > 1:
             a, b = given[0].source_path, given[1].source_path

@@ -18,9 +18,24 @@ from digest.markup import lede, render_markdown
 from digest.model import Entry, slugify
 
 try:  # the C loader is several times faster; fall back where it is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML; a timestamp that is not a real date stays text, so the
+    ``date`` check can name the field and the line."""
+
+
+def _timestamp(loader: _Loader, node: yaml.Node):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
