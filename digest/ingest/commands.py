@@ -1,0 +1,264 @@
+"""``digest parse`` and ``digest ingest``: pages in, a report (and entries) out.
+
+A bad page never stops a batch: it gets a line in the report (an ``error`` in
+``parse --json``) and the exit status becomes 1.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from digest.errors import ContentError, DigestError, IngestError
+from digest.ingest.article import Article
+from digest.ingest.write import EntryWriter, Outcome, Status
+
+log = logging.getLogger(__name__)
+
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+PROGRESS_THRESHOLD = 20
+"""Batches of more pages than this show a progress bar on stderr."""
+
+_STYLES = {
+    Status.WRITTEN: "green",
+    Status.UPDATED: "green",
+    Status.OVERWRITTEN: "yellow",
+    Status.UNCHANGED: "dim",
+    Status.KEPT: "yellow",
+    Status.DUPLICATE: "yellow",
+    Status.SKIPPED: "red",
+    Status.FAILED: "bold red",
+}
+_DRY_WORDS = {
+    Status.WRITTEN: "would write",
+    Status.UPDATED: "would update",
+    Status.OVERWRITTEN: "would overwrite",
+}
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse_page(path: Path, *, root: Path | None = None) -> Article:
+    """Parse one page; any failure becomes ``Article(error=...)``, never an exception."""
+    try:
+        from digest.ingest.parse import parse_file
+    except ImportError as exc:  # pragma: no cover - the parser is part of the package
+        return Article(source=str(path), error=f"the page parser is not available ({exc})")
+    try:
+        article = parse_file(path, root=root)
+    except DigestError as exc:
+        return Article(source=str(path), error=exc.message)
+    except Exception as exc:  # a parser bug must not sink the batch
+        log.exception("parsing %s failed", path)
+        return Article(source=str(path), error=f"internal error while parsing: {exc!r}")
+    if not article.source:
+        article.source = str(path)
+    return article
+
+
+def collect_pages(inputs: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
+    """Files as given, and ``*.txt``/``*.html``/``*.htm`` below each folder (hidden
+    ones skipped), each once. A folder with no pages gives a failed row."""
+    pages: list[Path] = []
+    problems: list[Outcome] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            pages.append(path)
+
+    for item in inputs:
+        if item.is_dir():
+            found = sorted(
+                path
+                for path in item.rglob("*")
+                if path.suffix.lower() in PAGE_SUFFIXES
+                and not any(part.startswith(".") for part in path.relative_to(item).parts)
+                and path.is_file()
+            )
+            if not found:
+                problems.append(Outcome(str(item), Status.FAILED,
+                                        reason="no pages (*.txt, *.html, *.htm) in this folder"))
+            for path in found:
+                add(path)
+        else:
+            add(item)
+    return pages, problems
+
+
+def _with_progress(paths: list[Path], label: str) -> Iterator[Path]:
+    if len(paths) <= PROGRESS_THRESHOLD:
+        yield from paths
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=len(paths))
+        for path in paths:
+            yield path
+            progress.advance(task)
+
+
+def _stdout_console() -> Console:
+    console = Console(highlight=False)
+    if not console.is_terminal:  # a pipe or a file: never wrap messages
+        console = Console(highlight=False, width=max(console.width, 4096), no_color=True)
+    return console
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    """``digest parse [--json] FILE...``: exit status 1 when any file failed."""
+    root = getattr(args, "root", None)
+    articles = [parse_page(path, root=root) for path in _with_progress(list(args.files), "Parsing")]
+    if args.json:
+        json.dump([a.to_json() for a in articles], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write("\n".join(summarize(a) for a in articles))
+    sys.stdout.flush()
+    return 1 if any(a.error for a in articles) else 0
+
+
+def summarize(article: Article) -> str:
+    """A few readable lines about one parsed page."""
+    lines = [article.source]
+    if article.error:
+        lines.append(f"  error:     {article.error}")
+    else:
+        body_chars = sum(len(p) for p in article.body)
+        rows = [
+            ("title", article.title),
+            ("published", article.published),
+            ("outlet", article.outlet),
+            ("source url", article.source_url),
+            ("dateline", article.dateline),
+            ("author", article.author),
+            ("tags", ", ".join(article.tags) or None),
+            ("language", article.language),
+            ("photo", article.photo_credit),
+            ("crawled", article.crawl_date),
+            ("body", f"{len(article.body)} paragraphs, {body_chars} characters"),
+        ]
+        for name, value in rows:
+            if value is not None:
+                lines.append(f"  {name + ':':<11}{value}")
+        if article.body:
+            first = " ".join(article.body[0].split())
+            lines.append(f"  {'begins:':<11}{first[:100]}{'…' if len(first) > 100 else ''}")
+    for warning in article.warnings:
+        lines.append(f"  warning:   {warning}")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- ingesting
+
+
+def _site(args: argparse.Namespace):
+    """(content folder, site config or None)."""
+    root = Path(getattr(args, "root", None) or ".")
+    content = getattr(args, "content", None)
+    try:
+        from digest.config import load_config
+    except ImportError:  # pragma: no cover - the build's config is missing
+        return Path(content) if content else root / "content", None
+    config = load_config(root, content=content)
+    return config.content_dir, config
+
+
+def entry_validator(config) -> Callable[[str, Path], None] | None:
+    """Check an entry's text with the build's own reader before it is written."""
+    try:
+        from digest.content import parse_entry
+    except ImportError:  # pragma: no cover - the build's reader is missing
+        return None
+
+    def validate(text: str, path: Path) -> None:
+        try:
+            rel = path.relative_to(config.content_dir).as_posix()
+        except ValueError:
+            rel = path.name
+        try:
+            parse_entry(text.encode("utf-8"), rel=rel, shown=rel, config=config)
+        except ContentError as exc:
+            raise IngestError(f"the entry would not load in the build: {exc.message}", field=exc.field) from None
+
+    return validate
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    """``digest ingest FILE_OR_DIR...``: exit status 1 when any page failed or was
+    skipped (no entry could be made from it)."""
+    content_dir, config = _site(args)
+    if content_dir.exists() and not content_dir.is_dir():
+        raise IngestError("the content folder is not a folder", path=content_dir)
+    writer = EntryWriter(
+        content_dir,
+        dry_run=args.dry_run,
+        draft=args.draft,
+        force=args.force,
+        validate=entry_validator(config) if config is not None else None,
+    )
+    root = Path(getattr(args, "root", None) or ".")
+    pages, outcomes = collect_pages(args.inputs)
+    for path in _with_progress(pages, "Ingesting"):
+        article = parse_page(path, root=root)
+        outcome = writer.ingest(article)
+        log.info("%s: %s %s", path, outcome.status.value, outcome.path or "")
+        outcomes.append(outcome)
+    print_report(outcomes, dry_run=args.dry_run)
+    return 1 if any(o.status.is_problem for o in outcomes) else 0
+
+
+def _shown(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def print_report(outcomes: list[Outcome], *, dry_run: bool = False, console: Console | None = None) -> None:
+    """The table of what was written, skipped and why, then a one-line summary."""
+    console = console or _stdout_console()
+    table = Table(show_header=True, header_style="bold", show_lines=False)
+    table.add_column("Page", overflow="fold")
+    table.add_column("Result")
+    table.add_column("Entry", overflow="fold")
+    table.add_column("Notes", overflow="fold")
+    for outcome in outcomes:
+        word = _DRY_WORDS.get(outcome.status, outcome.status.value) if dry_run else outcome.status.value
+        notes = [outcome.reason] if outcome.reason else []
+        notes += [f"warning: {w}" for w in outcome.warnings]
+        table.add_row(
+            Text(outcome.source),
+            Text(word, style=_STYLES[outcome.status]),
+            Text(_shown(outcome.path)),
+            Text("\n".join(notes)),
+        )
+    if outcomes:
+        console.print(table)
+    counts = Counter(o.status for o in outcomes)
+    parts = [
+        f"{counts[status]} {(_DRY_WORDS.get(status, status.value) if dry_run else status.value)}"
+        for status in Status
+        if counts[status]
+    ]
+    noun = "page" if len(outcomes) == 1 else "pages"
+    summary = f"{len(outcomes)} {noun}: " + (", ".join(parts) if parts else "nothing to do")
+    if dry_run:
+        summary += " (dry run: nothing was written)"
+    console.print(Text(summary))
