@@ -333,6 +333,8 @@ class ContentIndex:
     by_key: dict[str, Path] = field(default_factory=dict)
     urls: set[str] = field(default_factory=set)
     claimed: set[Path] = field(default_factory=set)
+    planned: dict[Path, ExistingEntry] = field(default_factory=dict)
+    """Entries a dry run would have written, by path."""
 
     @classmethod
     def scan(cls, content_dir: Path) -> ContentIndex:
@@ -627,13 +629,13 @@ class EntryWriter:
             self._check(text, draft, slug, path)
             if not self.dry_run and not create_new(path, text):
                 continue  # created meanwhile by someone else: try the next name
-            self.index.add(ExistingEntry(path, text, read_front_matter(text)))
+            self._remember(ExistingEntry(path, text, read_front_matter(text)))
             reason = "new entry" if n == 1 else f"new entry (the slug {base!r} was taken)"
             return outcome(Status.WRITTEN, path, reason)
         raise IngestError(f"no free file name for the slug {base!r}")
 
     def _update(self, path: Path, draft: Draft, source_name: str, outcome) -> Outcome:
-        entry = load_existing(path)
+        entry = self.index.planned.get(path) or load_existing(path)
         assert entry is not None
         meta = entry.meta or {}
         stamp = entry.stamp
@@ -659,10 +661,16 @@ class EntryWriter:
             if current != entry.text:
                 return outcome(Status.KEPT, path, "the entry changed while ingesting: left alone")
             replace_file(path, text)
-        self.index.add(ExistingEntry(path, text, read_front_matter(text)))
+        self._remember(ExistingEntry(path, text, read_front_matter(text)))
         if why:
             return outcome(Status.OVERWRITTEN, path, f"{why}: overwritten (--force)")
         return outcome(Status.UPDATED, path, "re-ingested: the entry was regenerated")
+
+    def _remember(self, entry: ExistingEntry) -> None:
+        assert self.index is not None
+        self.index.add(entry)
+        if self.dry_run:
+            self.index.planned[entry.path] = entry
 
     def _check(self, text: str, draft: Draft, slug: str, path: Path) -> None:
         check_round_trip(text, draft, slug)
