@@ -105,11 +105,16 @@ def _with_progress(paths: list[Path], label: str) -> Iterator[Path]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    with Progress(*columns, console=progress_console(), transient=True) as progress:
         task = progress.add_task(label, total=len(paths))
         for path in paths:
             yield path
             progress.advance(task)
+
+
+def progress_console() -> Console:
+    """Where progress bars go: stderr, so the report on stdout stays clean."""
+    return Console(stderr=True)
 
 
 def _stdout_console() -> Console:

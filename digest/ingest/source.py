@@ -99,6 +99,16 @@ def decode_page(data: bytes) -> DecodedPage:
     """Decode a page's bytes; raises IngestError (without a path) when it cannot."""
     if not data.strip():
         raise IngestError("file is empty" if not data else "file is empty (only whitespace)")
+    page = _decode_with_bom(data)
+    if page is None:
+        _refuse_binary(data)
+        page = _try_utf8(data) or _decode_legacy(data)
+    if not page.text.strip():
+        raise IngestError("file is empty (only whitespace)")
+    return page
+
+
+def _decode_with_bom(data: bytes) -> DecodedPage | None:
     if data.startswith(codecs.BOM_UTF8):
         return _decode_utf8(data[len(codecs.BOM_UTF8):], "utf-8-sig")
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
@@ -107,11 +117,7 @@ def decode_page(data: bytes) -> DecodedPage:
                 return DecodedPage(data[len(bom):].decode(name), "utf-16")
             except UnicodeDecodeError:
                 raise IngestError("cannot decode the text: broken UTF-16") from None
-    _refuse_binary(data)
-    utf8 = _try_utf8(data)
-    if utf8 is not None:
-        return utf8
-    return _decode_legacy(data)
+    return None
 
 
 def _refuse_binary(data: bytes) -> None:
