@@ -80,7 +80,7 @@ class Outcome:
 # ---------------------------------------------------------------- Markdown body
 
 _INLINE = re.compile(r"[\\`*_\[\]{}]")
-_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_ENTITY = re.compile(r"&(?=[#A-Za-z])")  # anything a browser might read as a reference
 _ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
 _BULLET = re.compile(r"^([-+])(?=\s|$)")
 _RULE = re.compile(r"^[-=_*](?:\s*[-=_*]){2,}\s*$")

@@ -3,6 +3,7 @@ leave a partial or temporary file, and every entry written reads back."""
 from __future__ import annotations
 
 import html
+import os
 import random
 import re
 import tempfile
@@ -24,7 +25,12 @@ from digest.markup import render_markdown
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 PAGE_FILES = sorted(PAGES.glob("*.txt"))
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A few seconds by default; FUZZ_EXAMPLES=2000 for a deep run.
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # Text with what scraped pages and Markdown find hard: Cyrillic/Kazakh letters,
 # markup characters, quotes, NBSP, line breaks and control characters.

@@ -538,6 +538,7 @@ TRICKY = [
     "<script>alert('x')</script>",
     "<b>bold?</b> <!-- comment --> <http://example.com>",
     "a < b > c & d &amp; e &#169; &copy;",
+    "&#1. &copy without a semicolon, AT&T, R&D",
     "*stars* and _underscores_ and __double__ and **strong**",
     "[a link](http://example.com) ![img](x.png) [ref][1]",
     "[1]: http://example.com",
