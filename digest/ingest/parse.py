@@ -1,0 +1,100 @@
+"""``digest parse``: one scraped page (text dump or HTML) in, one ``Article`` out.
+
+``parse_file`` reads the page with ``digest.ingest.source.read_page``, tells HTML from
+a text dump by its content, and never raises for a bad page: an ``IngestError``
+becomes ``Article(source=..., error=...)``. A broken site ``tags.toml`` or
+``outlets.toml`` is a ``ConfigError`` and does raise: it concerns every page.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from digest.errors import IngestError
+from digest.ingest.article import Article
+from digest.ingest.language import detect_language
+from digest.ingest.outlets import OutletKnowledge, load_outlets
+from digest.ingest.tags import load_vocabulary
+from digest.ingest.text import PageFacts, parse_dump
+
+log = logging.getLogger(__name__)
+
+_HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|span|a|br|h[1-6])\b",
+                       re.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the page is markup, whatever its file name says."""
+    head = text[:4096].lstrip("\ufeff \t\r\n")
+    if head[:1] == "<" and _HTML_TAG.match(head):
+        return True
+    if head.lower().startswith("<?xml") and "<html" in head.lower():
+        return True
+    return len(_HTML_TAG.findall(head)) >= 3 and head.count("</") >= 2
+
+
+def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Article:
+    """Turn what a page says into the ``Article`` ``digest parse --json`` prints."""
+    warnings = list(facts.warnings)
+    published = None
+    if facts.date is not None:
+        outlet = knowledge.outlet(facts.outlet)
+        published = facts.date.isoformat(outlet.timezone if outlet else None)
+    elif facts.crawl_date:
+        published = facts.crawl_date
+        warnings.append(f"no date found; using the crawl date {facts.crawl_date}")
+    else:
+        warnings.append("no date found")
+    language = detect_language(" ".join(filter(None, [facts.title, *facts.body])))
+    return Article(
+        source=source,
+        title=facts.title,
+        published=published,
+        outlet=facts.outlet,
+        source_url=facts.source_url,
+        dateline=facts.dateline,
+        author=facts.author,
+        tags=list(facts.tags),
+        language=language,
+        body=list(facts.body),
+        photo_credit=facts.photo_credit,
+        crawl_date=facts.crawl_date,
+        warnings=warnings,
+    )
+
+
+def parse_text(text: str, source: str, *, root: Path | None = None) -> Article:
+    """Parse a plain-text dump of a news page."""
+    knowledge = load_outlets(root)
+    facts = parse_dump(text, knowledge, load_vocabulary(root))
+    return to_article(facts, source, knowledge)
+
+
+def parse_html(html: str, source: str, *, root: Path | None = None) -> Article:
+    """Parse an HTML page (body and metadata by trafilatura)."""
+    from digest.ingest.html import extract_html
+
+    knowledge = load_outlets(root)
+    facts = extract_html(html, knowledge, load_vocabulary(root))
+    return to_article(facts, source, knowledge)
+
+
+def parse_page(text: str, source: str, *, root: Path | None = None) -> Article:
+    """Parse page text, HTML or dump, told apart by content."""
+    if looks_like_html(text):
+        return parse_html(text, source, root=root)
+    return parse_text(text, source, root=root)
+
+
+def parse_file(path: Path, *, root: Path | None = None) -> Article:
+    """Read and parse one scraped page; a page that cannot be read gets ``error`` set."""
+    from digest.ingest.source import read_page
+
+    source = str(path)
+    try:
+        text = read_page(Path(path))
+        return parse_page(text, source, root=root)
+    except IngestError as exc:
+        log.info("%s", exc)
+        return Article(source=source, error=str(exc))

@@ -1,0 +1,644 @@
+"""Plain-text dumps of news pages: find the article among the site chrome.
+
+A dump is read in three passes, with rules that rest on the shape and position of
+lines rather than on any one site:
+
+1. *Lines.* A leading `` date YYYY-MM-DD `` crawl marker is split off; hard-wrapped
+   lines are joined; every line gets a role: chrome (widgets, menus, breadcrumbs,
+   counters, language switchers, share buttons), a section heading that ends the
+   article (``Related news``, ``Теги:``), a labelled field (``Author:``, ``Фото:``),
+   a caption, a date line, a byline, prose, a list item, or other short text.
+2. *Body.* Prose lines are grouped into runs; chrome and captions inside a run are
+   skipped, two short lines in a row, a date line or a closing heading end it. The
+   run with the most text is the article. Paragraphs before a dateline in its first
+   lines are a standfirst and are dropped.
+3. *Fields.* The headline, date, byline and photo credit are looked for in the lines
+   above the body (and just below it), tags and a trailing author name below it.
+
+What the parser knows about outlets, labels and chrome comes from ``outlets.toml``;
+tags are split with the ``tags.toml`` vocabulary.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from digest.ingest.dates import DateMatch, PageDate, find_date, find_month_day, parse_date
+from digest.ingest.outlets import OutletKnowledge
+from digest.ingest.tags import TagVocabulary, split_tags
+
+# line roles
+BLANK, CHROME, STOP, LABEL, CAPTION, DATE, BYLINE, PROSE, LIST, OTHER = (
+    "blank", "chrome", "stop", "label", "caption", "date", "byline", "prose", "list", "other")
+
+_SENTENCE_END = (".", "!", "?", "…", "»", '"', "”", "'", "’", ".)", "!)", "?)")
+_BULLET = re.compile(r"^[•·▪►●◦■□➤→]\s*")
+_NUMBERED = re.compile(r"^\d{1,2}[.)]\s+\S")
+_RANKED = re.compile(r"^\d{1,2}\s+\S")
+_PHONE = re.compile(r"^\+?\d[\d\s()\-\u00a0]{7,}\d$")
+_COUNTER = re.compile(r"^(?:[👁👀💬❤🔥]\ufe0f?|views?|просмотр\w*|қаралым\w*|comments?|комментари\w*)?\s*:?\s*[\d\s\u00a0.,kKкК]+$",
+                      re.IGNORECASE)
+_CURRENCY = re.compile(r"\b(?:usd|eur|rub|cny|kzt|gbp)\b|курс\w* валют|валюта бағам|currency|\$\s?\d|€\s?\d", re.IGNORECASE)
+_WEATHER = re.compile(r"℃|°\s?[CF]?\b|\bweather\b|погода|ауа райы", re.IGNORECASE)
+_BREADCRUMB = re.compile(r"\s[»›>/|]\s|[»›]|^>$|\s>$|^<|\|$")
+_WIRE_SLUG = re.compile(r"^[A-Z]{2,}(?:\s+[A-Z0-9]{2,}){1,5}$")
+_CAPS_NAME = re.compile(r"^(?P<name>[^\W\d_][^\W\d_'’\-]*(?:[ \-][^\W\d_][^\W\d_'’\-]*){1,3})\s*:$")
+_CAPTION_CREDIT = re.compile(
+    r"(?:^|(?<=[.!?»”)])\s+|\s)(?:(?P<label>Photo credit|Photo|Фото|Сурет|Image)\s*:|(?P<copy>Copyright|©))\s*(?P<value>\S.*)$")
+_FOOTER = re.compile(r"^(?:©|\(c\)|copyright)\s*(?P<owner>.+?)[\s,.]*(?:\d{4}(?:\s*[–-]\s*\d{4})?)?\.?$", re.IGNORECASE)
+_FOOTER_YEAR = re.compile(r"\d{4}\.?$")
+_CRAWL = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d\d-\d\d)(?=\s|$)")
+_HASHTAGS = re.compile(r"(?:^|\s)#[^\s#]+")
+_TOKEN = re.compile(r"[^\W\d_]{4,}")
+_ATTRIBUTION = (
+    re.compile(r"(?:передает|передаёт|сообщает|пишет|информирует)\s+(?:корреспондент\w*\s+)?"
+               r"(?P<name>[A-ZА-ЯЁ][\w.\-]*(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w.\-]*){0,3})"),
+    re.compile(r"деп\s+(?:хабарлайды|жазады|мәлімдейді)\s+(?P<name>[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w.\-]*(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w.\-]*){0,3})"),
+    re.compile(r"(?:^|[,;]\s+)(?P<name>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){0,3})\s+(?:correspondent\s+)?"
+               r"(?:reports|reported|has learned|informs)\.?$"),
+)
+_NAME_PARTICLES = frozenset("de da del van von der al el bin ibn ben uulu kyzy уулу кызы ұлы қызы оглы".split())
+_DATE_WORDS = frozenset(
+    "published updated update posted date on at by last modified | - – — : opublikovano "
+    "опубликовано обновлено изменено дата жарияланды жарияланған жаңартылды жаңартылған в г года ж "
+    "жылы gmt utc msk ist mon tue wed thu fri sat sun monday tuesday wednesday thursday friday "
+    "saturday sunday понедельник вторник среда четверг пятница суббота воскресенье".split())
+
+
+@dataclass(slots=True)
+class PageFacts:
+    """What a page says, before it becomes an ``Article``.
+
+    ``date`` is the date as printed (``date.stated_offset`` only when the page states one);
+    ``date_source`` says where it came from: ``"page"``, ``"dateline"`` or ``"metadata"``.
+    """
+
+    title: str | None = None
+    date: PageDate | None = None
+    date_source: str | None = None
+    outlet: str | None = None
+    source_url: str | None = None
+    dateline: str | None = None
+    author: str | None = None
+    tags: list[str] = field(default_factory=list)
+    tags_line: str = ""
+    body: list[str] = field(default_factory=list)
+    photo_credit: str | None = None
+    crawl_date: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    role: str = OTHER
+    bullet: bool = False
+    value: str = ""           # a label's value, a caption's credit, a byline's name
+    kind: str = ""            # a label's kind (author, photo, tags …)
+    date: DateMatch | None = None
+    words: int = 0
+
+
+# -- small text helpers ---------------------------------------------------------
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(_SENTENCE_END)
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def is_name(text: str) -> bool:
+    """True for 2-4 words shaped like a person's name (``Zhaksylykova Dinara``)."""
+    words = text.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    caps = 0
+    for word in words:
+        if word.lower() in _NAME_PARTICLES:
+            continue
+        core = word.replace("-", "").replace("'", "").replace("’", "").rstrip(".")
+        if not core.isalpha() or not word[0].isupper():
+            return False
+        if len(core) > 1 and core.isupper():
+            return False
+        caps += 1
+    return caps >= 2
+
+
+def clean_author(text: str, labels: tuple[str, ...] = ()) -> str | None:
+    """A name without its label, runs of spaces collapsed, ALL CAPS made natural."""
+    text = collapse(text).strip(" :;,|·•-–—")
+    for label in sorted(labels, key=len, reverse=True):
+        if text.lower().startswith(label.lower()) and len(text) > len(label) and not text[len(label)].isalpha():
+            text = text[len(label):].lstrip(" :")
+            break
+    text = text.strip(" :;,|·•-–—")
+    if not text:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        text = text.title()
+    return text
+
+
+def clean_credit(text: str) -> str | None:
+    text = collapse(text).strip(" :;,|")
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text or None
+
+
+def content_keys(text: str) -> set[str]:
+    return {w[:5] for w in _TOKEN.findall(text.casefold())}
+
+
+# -- pass 1: lines ------------------------------------------------------------
+
+def _join_wrapped(raw: list[str]) -> list[str]:
+    """Join hard-wrapped lines; '' marks a blank line."""
+    lines = [ln.strip() for ln in raw]
+    widths = [len(ln) for ln in lines if ln]
+    wrapped = 0
+    for a, b in zip(lines, lines[1:]):
+        if len(a) >= 45 and b and not ends_sentence(a) and (a[-1].isalnum() or a[-1] in ",;-–"):
+            wrapped += 1
+    hard = wrapped >= 3 and widths and max(widths) <= 100
+    width = max(widths) if widths else 0
+    out: list[str] = []
+    for ln in lines:
+        if out and out[-1] and ln and not _NUMBERED.match(ln) and not _BULLET.match(ln):
+            prev = out[-1]
+            if hard and len(prev) >= width * 0.5 and not prev.endswith(":"):
+                out[-1] = f"{prev} {ln}"
+                continue
+            if (not hard and len(prev.split()) >= 8 and not ends_sentence(prev)
+                    and not prev.endswith(":") and ln[0].islower()):
+                out[-1] = f"{prev} {ln}"
+                continue
+        out.append(ln)
+    return out
+
+
+def _is_switcher(text: str) -> bool:
+    tokens = [t for t in re.split(r"[\s|/]+", text) if t]
+    if len(tokens) == 1:
+        return len(tokens[0]) <= 3 or len(tokens[0]) >= 28
+    short = sum(len(t) <= 3 for t in tokens)
+    return short * 10 >= len(tokens) * 7 and len(tokens) <= 12
+
+
+def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
+    line = Line(text)
+    bullet = _BULLET.match(text)
+    if bullet:
+        line.bullet = True
+        text = line.text = text[bullet.end():].strip()
+    if not text:
+        line.role = CHROME
+        return line
+    words = text.split()
+    line.words = n = len(words)
+    if k.is_chrome(text):
+        line.role = CHROME
+        return line
+    label = k.label(text)
+    if label:
+        line.kind, _, line.value = label
+        if line.kind == "read_also" and not line.value:
+            line.role = STOP
+        elif line.kind in ("published", "updated"):
+            line.role = DATE if line.kind == "published" else CHROME
+            line.date = find_date(line.value)
+            if line.date is None and line.kind == "published":
+                slow = parse_date(line.value, fallback=True, languages=("en", "ru", "kk"))
+                line.date = DateMatch(slow, 0, 0) if slow else None
+            if line.date is None:
+                line.role = CHROME
+        else:
+            line.role = LABEL
+        return line
+    if k.is_stop(text):
+        line.role = STOP
+        return line
+    footer = _FOOTER.match(text)
+    if footer and text[0] in "©(cC" and _FOOTER_YEAR.search(text):
+        line.role, line.kind, line.value = CHROME, "footer", footer["owner"].strip(" ,.")
+        return line
+    caption = _CAPTION_CREDIT.search(text)
+    if caption and (caption.start() == 0 or len(text[:caption.start()].split()) <= 40):
+        credit = caption["value"]
+        if caption["copy"] or caption.start() > 0 or caption["label"]:
+            line.role, line.kind, line.value = CAPTION, "photo", credit
+            return line
+    if n <= 14 and any(c.isdigit() for c in text):
+        if _PHONE.match(text) or _COUNTER.match(text):
+            line.role = CHROME
+            return line
+        if _CURRENCY.search(text) and not ends_sentence(text):
+            line.role = CHROME
+            return line
+    if n <= 6 and _WEATHER.search(text):
+        line.role = CHROME
+        return line
+    caps = _CAPS_NAME.match(text)
+    if caps and text.upper() == text and n <= 4:
+        line.role, line.kind, line.value = BYLINE, "caps", caps["name"]
+        return line
+    by = k.byline_pattern.match(text)
+    if by and n <= 16 and not ends_sentence(text):
+        line.role, line.kind, line.value = BYLINE, "by", by["rest"]
+        line.date = find_date(by["rest"])
+        return line
+    if n <= 14 and not (n >= 8 and ends_sentence(text)):
+        found = find_date(text)
+        if found is not None and _mostly_date(text, found):
+            line.role, line.date = DATE, found
+            return line
+    if _NUMBERED.match(text):
+        line.role = LIST
+        return line
+    if (n >= 8 and ends_sentence(text)) or n >= 25:
+        line.role = PROSE
+        return line
+    if _BREADCRUMB.search(text) or (n <= 14 and _is_switcher(text)) or _WIRE_SLUG.match(text):
+        line.role = CHROME
+        return line
+    letters = [c for c in text if c.isalpha()]
+    if n >= 3 and len(letters) >= 10 and all(c.isupper() for c in letters):
+        line.role = CHROME  # a masthead in capitals
+        return line
+    if line.bullet:
+        line.role = LIST if n >= 4 and prev_kind in (PROSE, LIST) else CHROME
+        return line
+    if _RANKED.match(text):
+        line.role = CHROME  # "1 Most read headline"
+        return line
+    if n >= 2 and k.is_menu(text):
+        line.role = CHROME
+        return line
+    line.role = OTHER
+    return line
+
+
+def _mostly_date(text: str, found: DateMatch) -> bool:
+    """True when little but the date and its labels is left on the line."""
+    rest = (text[:found.start] + " " + text[found.end:])
+    words = [w for w in re.split(r"[\s|,:()\[\]]+", rest) if w]
+    left = [w for w in words if w.lower().strip(".") not in _DATE_WORDS and not any(c.isdigit() for c in w)
+            and w not in "-–—•·"]
+    if len(left) > 4:
+        return False
+    return all(w[0].isupper() or not w[0].isalpha() or w.lower() in ("update", "updated") for w in left)
+
+
+def read_lines(text: str, k: OutletKnowledge) -> tuple[str | None, list[Line]]:
+    """Split a dump into classified lines; returns the crawl date and the lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    raw = text.split("\n")
+    crawl = None
+    for i, first in enumerate(raw):
+        if first.strip():
+            m = _CRAWL.match(first)
+            if m:
+                crawl, raw[i] = m["date"], first[m.end():]
+            break
+    lines: list[Line] = []
+    prev = BLANK
+    for ln in _join_wrapped(raw):
+        if not ln:
+            lines.append(Line("", BLANK))
+            continue
+        line = _classify(ln, k, prev)
+        lines.append(line)
+        prev = line.role
+    _mark_list_intros(lines)
+    return crawl, lines
+
+
+def _mark_list_intros(lines: list[Line]) -> None:
+    """``The highest turnout was in:`` before a numbered list is prose."""
+    for i, line in enumerate(lines):
+        if line.role == OTHER and line.text.endswith(":") and line.words >= 4:
+            nxt = next((ln for ln in lines[i + 1:] if ln.role != BLANK), None)
+            if nxt is not None and nxt.role == LIST:
+                line.role = PROSE
+
+
+# -- pass 2: body ----------------------------------------------------------------
+
+def find_body(lines: list[Line]) -> tuple[int, int] | None:
+    """Index range ``[start, end]`` of the article's run of prose, or None."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    gap = 0
+
+    def close() -> None:
+        nonlocal current, gap
+        if current:
+            runs.append(current)
+        current, gap = [], 0
+
+    for i, line in enumerate(lines):
+        role = line.role
+        if role == BLANK:
+            continue
+        if role == PROSE:
+            current.append(i)
+            gap = 0
+        elif role == LIST:
+            if current:
+                current.append(i)
+                gap = 0
+        elif role in (CHROME, CAPTION) or (role == LABEL and line.kind in ("photo", "source", "read_also")):
+            continue
+        elif role in (STOP, DATE, BYLINE) or (role == LABEL and line.kind in ("tags", "author")):
+            close()
+        else:
+            gap += 1
+            if gap >= 2:
+                close()
+    close()
+    if not runs:
+        return None
+
+    def weight(run: list[int]) -> int:
+        return sum(len(lines[i].text) for i in run if lines[i].role == PROSE)
+
+    best = max(runs, key=weight)
+    return best[0], best[-1]
+
+
+# -- pass 3: fields ------------------------------------------------------------------
+
+def _pick_title(header: list[Line], lines: list[Line], body_text: str) -> str | None:
+    keys = content_keys(body_text)
+    seen: dict[str, int] = {}
+    for line in lines:
+        if line.role != BLANK:
+            key = collapse(line.text).casefold()
+            seen[key] = seen.get(key, 0) + 1
+    candidates = []
+    for pos, line in enumerate(header):
+        if line.role not in (OTHER, PROSE) or line.bullet:
+            continue
+        text = collapse(line.text)
+        if not 3 <= line.words <= 30 or len(text) < 12 or text.endswith((".", ":", ",")):
+            continue
+        words = content_keys(text)
+        shared = len(words & keys)
+        relevant = shared >= 2 or (words and shared * 10 >= len(words) * 3)
+        candidates.append((text, relevant, seen.get(text.casefold(), 0) > 1))
+    for text, relevant, repeated in candidates:
+        if repeated and relevant:
+            return text
+    for text, relevant, _ in candidates:
+        if relevant:
+            return text
+    return candidates[0][0] if candidates else None
+
+
+def _pick_date(header: list[Line], tail: list[Line]) -> PageDate | None:
+    for zone in (header, tail):
+        for line in zone:
+            if line.role in (DATE, BYLINE) and line.date is not None:
+                return line.date.value
+            if zone is tail and line.role == STOP:
+                break
+    return None
+
+
+def _name_before_date(line: Line) -> str | None:
+    """``Selin Aydoğan | 21.12.2026`` → the name, when a separator sets it off."""
+    if line.date is None:
+        return None
+    head = line.text[:line.date.start]
+    m = re.match(r"^(?P<name>.+?)\s*[|•·,/–—-]\s*$", head)
+    if m and is_name(collapse(m["name"])):
+        return collapse(m["name"])
+    return None
+
+
+def _byline_name(line: Line, k: OutletKnowledge) -> str | None:
+    if line.kind == "caps":
+        return clean_author(line.value)
+    rest = line.value
+    if line.date is not None:
+        rest = rest[:line.date.start]
+    rest = re.sub(r"\s+(?:on|,|\||•|-|–)\s*$", "", rest.strip())
+    rest = re.sub(r"\s+in\s+[A-Z][\w&\- ]*$", "", rest)
+    return clean_author(rest)
+
+
+def _tags_from_label(i: int, lines: list[Line], vocabulary: TagVocabulary,
+                     k: OutletKnowledge) -> tuple[list[str], str, set[int]]:
+    line = lines[i]
+    if line.value:
+        return split_tags(line.value, vocabulary), collapse(line.value), {i}
+    used = {i}
+    parts: list[str] = []
+    for j in range(i + 1, len(lines)):
+        nxt = lines[j]
+        if nxt.role == BLANK:
+            if parts:
+                break
+            continue
+        if nxt.role in (STOP, CHROME, LABEL, PROSE, DATE) or nxt.words > 12:
+            break
+        parts.append(collapse(nxt.text))
+        used.add(j)
+        if len(split_tags(parts[-1], vocabulary)) > 1:
+            break  # a whole tag line, not one tag a line
+    tags: list[str] = []
+    for part in parts:
+        tags.extend(t for t in split_tags(part, vocabulary) if t not in tags)
+    return tags, "\n".join(parts), used
+
+
+def _outlet_from_attribution(body: list[str], k: OutletKnowledge) -> tuple[str | None, bool]:
+    for paragraph in body[:2] + body[-1:]:
+        for pattern in _ATTRIBUTION:
+            m = pattern.search(paragraph)
+            if m:
+                name = m["name"].rstrip(".")
+                outlet = k.outlet_named(name) or k.outlet_in(name)
+                return (outlet.name, True) if outlet else (name, False)
+    return None, False
+
+
+def parse_dump(text: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> PageFacts:
+    """Read a plain-text dump of a news page into ``PageFacts``."""
+    facts = PageFacts()
+    facts.crawl_date, lines = read_lines(text, k)
+    span = find_body(lines)
+    if span is None:
+        start = end = len(lines)
+        body_lines: list[Line] = []
+    else:
+        start, end = span
+        body_lines = [ln for ln in lines[start:end + 1] if ln.role in (PROSE, LIST)]
+    # a standfirst before the dateline paragraph is not body
+    for n, line in enumerate(body_lines[:3]):
+        found = k.dateline(line.text)
+        if found is not None:
+            if n:
+                start = lines.index(body_lines[n])
+                body_lines = body_lines[n:]
+            facts.dateline = found.place
+            dateline = found
+            break
+    else:
+        dateline = None
+    header = [ln for ln in lines[:start] if ln.role != BLANK]
+    tail_all = [ln for ln in lines[end + 1:]] if span else []
+    tail = []
+    for ln in tail_all:
+        if ln.role == STOP:
+            break
+        tail.append(ln)
+    facts.body = [collapse_keep(ln.text) for ln in body_lines]
+    body_text = " ".join(facts.body)
+
+    facts.title = _pick_title(header, lines, body_text)
+    if facts.title is None:
+        facts.warnings.append("no title found")
+
+    # date: a date line above the body (or just below it), else the dateline's day
+    found = _pick_date(header, tail)
+    if found is not None:
+        facts.date_source = "page"
+    elif dateline is not None and dateline.date_text:
+        found = _dateline_date(dateline.date_text, facts.crawl_date)
+        facts.date_source = "dateline" if found else None
+    facts.date = found
+
+    _fields(facts, lines, header, tail, start, end, span is not None, k, vocabulary)
+    _outlet(facts, header, lines, dateline, tail_all, k)
+    if not facts.body:
+        facts.warnings.append("no article text found")
+    return facts
+
+
+def _dateline_date(text: str, crawl: str | None) -> PageDate | None:
+    """``March 19`` in a dateline, in the crawl's year (or the year before, if later)."""
+    day = find_month_day(text)
+    if day is None or crawl is None:
+        return None
+    reference = date.fromisoformat(crawl)
+    for year in (reference.year, reference.year - 1):
+        found = day.in_year(year)
+        if found is not None and found.as_date() <= reference + timedelta(days=1):
+            return found
+    return None
+
+
+def collapse_keep(text: str) -> str:
+    """Strip a paragraph's ends; inner characters (NBSP, quotes) stay as printed."""
+    return text.strip()
+
+
+def _fields(facts: PageFacts, lines: list[Line], header: list[Line], tail: list[Line], start: int,
+            end: int, has_body: bool, k: OutletKnowledge, vocabulary: TagVocabulary) -> None:
+    used: set[int] = set()
+    limit = end + 1 + len(tail) if has_body else len(lines)
+    author_labels = k.labels.get("author", ()) + k.labels.get("byline", ())
+    # labelled fields, captions and bylines, in page order
+    for i, line in enumerate(lines[:limit] if has_body else lines):
+        if i in used:
+            continue
+        if line.role == LABEL and line.kind == "author" and facts.author is None:
+            value = line.value
+            if not value:
+                nxt = _next_text(lines, i)
+                if nxt is not None and lines[nxt].role in (OTHER, BYLINE) and lines[nxt].words <= 6:
+                    value = lines[nxt].value if lines[nxt].role == BYLINE else lines[nxt].text
+                    used.add(nxt)
+            facts.author = clean_author(value, author_labels) if value else None
+        elif line.role in (LABEL, CAPTION) and line.kind == "photo" and facts.photo_credit is None:
+            value = line.value
+            if not value:
+                nxt = _next_text(lines, i)
+                if nxt is not None and lines[nxt].role == OTHER and lines[nxt].words <= 8:
+                    value = lines[nxt].text
+                    used.add(nxt)
+            facts.photo_credit = clean_credit(value) if value else None
+        elif line.role == BYLINE and facts.author is None and i < start:
+            facts.author = _byline_name(line, k)
+        elif line.role == DATE and facts.author is None and i < start:
+            facts.author = _name_before_date(line)
+    # tags: a labelled line anywhere, else hashtags or a tag line below the body
+    for i, line in enumerate(lines):
+        if line.role == LABEL and line.kind == "tags":
+            facts.tags, facts.tags_line, more = _tags_from_label(i, lines, vocabulary, k)
+            used |= more
+            break
+    else:
+        candidates = [ln for j, ln in enumerate(lines[end + 1:limit], end + 1)
+                      if ln.role == OTHER and j not in used] if has_body else []
+        for line in reversed(candidates):
+            text = collapse(line.text)
+            if _HASHTAGS.search(text) and text.count("#") >= 1 and line.words <= 20:
+                facts.tags, facts.tags_line = split_tags(text, vocabulary), text
+                used.add(id(line))
+                break
+            if not ends_sentence(text) and line.words <= 15 and vocabulary.known_words(text) >= 1 \
+                    and not is_name(text):
+                facts.tags, facts.tags_line = split_tags(text, vocabulary), text
+                used.add(id(line))
+                break
+    # a bare name right below the body is the author
+    if facts.author is None and has_body:
+        for j in range(end + 1, limit):
+            line = lines[j]
+            if line.role == BLANK or (line.role in (LABEL, CAPTION) and line.kind == "photo") or j in used:
+                continue
+            if line.role == OTHER and is_name(collapse(line.text)) and collapse(line.text) != facts.tags_line:
+                facts.author = clean_author(line.text)
+            break
+
+
+def _next_text(lines: list[Line], i: int) -> int | None:
+    for j in range(i + 1, min(len(lines), i + 4)):
+        if lines[j].role != BLANK:
+            return j
+    return None
+
+
+def _outlet(facts: PageFacts, header: list[Line], lines: list[Line], dateline, tail_all: list[Line],
+            k: OutletKnowledge) -> None:
+    # 1. the agency in the dateline
+    if dateline is not None and dateline.agency:
+        outlet = k.agency(dateline.agency)
+        facts.outlet = outlet.name if outlet else dateline.agency
+        return
+    # 2. a Source: line naming a known outlet
+    for line in lines:
+        if line.role == LABEL and line.kind == "source" and line.value:
+            outlet = k.outlet_named(line.value) or k.outlet_in(line.value)
+            if outlet:
+                facts.outlet = outlet.name
+                return
+    # 3. "…, Kazinform reports" / "передает Tabys News"
+    attributed, known = _outlet_from_attribution(facts.body, k)
+    if attributed and known:
+        facts.outlet = attributed
+        return
+    # 4. a known outlet in the site header or a byline
+    for line in header:
+        outlet = k.outlet_in(line.text) if line.role != PROSE else None
+        if outlet:
+            facts.outlet = outlet.name
+            return
+    if attributed:
+        facts.outlet = attributed
+        return
+    # 5. the site's copyright footer
+    for line in tail_all:
+        if line.kind == "footer" and line.value:
+            outlet = k.outlet_named(line.value)
+            facts.outlet = outlet.name if outlet else line.value
+            return
