@@ -51,11 +51,13 @@ _FOOTER_YEAR = re.compile(r"\d{4}\.?$")
 _CRAWL = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d\d-\d\d)(?=\s|$)")
 _HASHTAGS = re.compile(r"(?:^|\s)#[^\s#]+")
 _TOKEN = re.compile(r"[^\W\d_]{4,}")
+_NAME_WORD = r"[\w&\-]*(?:\.[\w\-]+)*"  # Bayan.media, Zakon.kz: dots only inside a word
 _ATTRIBUTION = (
-    re.compile(r"(?:передает|передаёт|сообщает|пишет|информирует)\s+(?:корреспондент\w*\s+)?"
-               r"(?P<name>[A-ZА-ЯЁ][\w.\-]*(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w.\-]*){0,3})"),
-    re.compile(r"деп\s+(?:хабарлайды|жазады|мәлімдейді)\s+(?P<name>[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w.\-]*(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w.\-]*){0,3})"),
-    re.compile(r"(?:^|[,;]\s+)(?P<name>[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){0,3})\s+(?:correspondent\s+)?"
+    re.compile(rf"(?:передает|передаёт|сообщает|пишет|информирует)\s+(?:корреспондент\w*\s+)?"
+               rf"(?P<name>[A-ZА-ЯЁ]{_NAME_WORD}(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{_NAME_WORD}){{0,3}})"),
+    re.compile(rf"деп\s+(?:хабарлайды|жазады|мәлімдейді)\s+"
+               rf"(?P<name>[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{_NAME_WORD}(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{_NAME_WORD}){{0,3}})"),
+    re.compile(rf"(?:^|[,;]\s+)(?P<name>[A-Z]{_NAME_WORD}(?:\s+[A-Z]{_NAME_WORD}){{0,3}})\s+(?:correspondent\s+)?"
                r"(?:reports|reported|has learned|informs)\.?$"),
 )
 _NAME_PARTICLES = frozenset("de da del van von der al el bin ibn ben uulu kyzy уулу кызы ұлы қызы оглы".split())
@@ -98,6 +100,7 @@ class Line:
     kind: str = ""            # a label's kind (author, photo, tags …)
     date: DateMatch | None = None
     words: int = 0
+    first_part: str = ""      # the first of the lines a hard wrap joined
 
 
 # -- small text helpers ---------------------------------------------------------
@@ -159,29 +162,71 @@ def content_keys(text: str) -> set[str]:
 
 # -- pass 1: lines ------------------------------------------------------------
 
-def _join_wrapped(raw: list[str]) -> list[str]:
-    """Join hard-wrapped lines; '' marks a blank line."""
-    lines = [ln.strip() for ln in raw]
-    widths = [len(ln) for ln in lines if ln]
-    wrapped = 0
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped page breaks at, or None when it is not hard-wrapped.
+
+    Evidence: long lines that stop mid-sentence (before a lower-case word, or after a
+    comma, a hyphen or a short function word) with the text going on below.
+    """
+    evidence = []
     for a, b in zip(lines, lines[1:]):
-        if len(a) >= 45 and b and not ends_sentence(a) and (a[-1].isalnum() or a[-1] in ",;-–"):
-            wrapped += 1
-    hard = wrapped >= 3 and widths and max(widths) <= 100
-    width = max(widths) if widths else 0
+        if len(a) < 40 or not b or ends_sentence(a) or a.endswith(":"):
+            continue
+        tail = a.rsplit(None, 1)[-1]
+        if b[0].islower() or a[-1] in ",-–" or (len(tail) <= 3 and tail.islower()):
+            evidence.append(len(a))
+    if len(evidence) < 2 or max(evidence) > 110:
+        return None
+    return max(evidence)
+
+
+def _stands_alone(line: str, k: OutletKnowledge) -> bool:
+    """A line that is a field of its own and never the rest of the line above."""
+    if k.label(line) or k.is_stop(line) or k.is_chrome(line):
+        return True
+    if line[0] in "#©@" or (k.byline_pattern.match(line) and len(line.split()) <= 16 and not ends_sentence(line)):
+        return True
+    found = find_date(line) if len(line) <= 80 else None
+    return found is not None and _mostly_date(line, found)
+
+
+def _join_wrapped(raw: list[str], k: OutletKnowledge) -> list[str]:
+    """Join lines a hard wrap or a stray line break split; '' marks a blank line.
+
+    On a hard-wrapped page a line is joined to the next when the next line's first
+    word would not have fitted on it (what a greedy wrap does) and the next line is
+    not a field of its own; elsewhere only a long line that stops mid-sentence before
+    a lower-case line is joined. Joined lines keep their parts apart with ``\n``.
+    """
+    lines = [ln.strip() for ln in raw]
+    width = _wrap_width(lines)
     out: list[str] = []
     for ln in lines:
-        if out and out[-1] and ln and not _NUMBERED.match(ln) and not _BULLET.match(ln):
+        if out and out[-1] and ln and not _BULLET.match(ln):
             prev = out[-1]
-            if hard and len(prev) >= width * 0.5 and not prev.endswith(":"):
-                out[-1] = f"{prev} {ln}"
-                continue
-            if (not hard and len(prev.split()) >= 8 and not ends_sentence(prev)
-                    and not prev.endswith(":") and ln[0].islower()):
-                out[-1] = f"{prev} {ln}"
+            last = prev[prev.rfind("\n") + 1:]
+            numbered = _NUMBERED.match(ln) is not None
+            # the width is a lower bound (the longest line seen to wrap): allow a little over it
+            if width and width * 0.6 <= len(last) <= width * 1.15 and (ln[0].islower() or not last.endswith(":")):
+                first_word = len(ln.split(None, 1)[0])
+                if numbered:
+                    # `…on June` + `1. About …`: a wrap, unless a list is being opened or continued
+                    joins = not ends_sentence(last) and last[-1] not in ";" and not _NUMBERED.match(last)
+                else:
+                    joins = len(last) + 1 + first_word > width - 1 and (ln[0].islower() or not _stands_alone(ln, k))
+                if joins:
+                    out[-1] = f"{prev}\n{ln}"
+                    continue
+            if not numbered and len(last.split()) >= 8 and not ends_sentence(last) and ln[0].islower():
+                out[-1] = f"{prev}\n{ln}"
                 continue
         out.append(ln)
     return out
+
+
+def _unwrap(text: str) -> str:
+    """Join the parts of a wrapped line; a word broken at its hyphen stays one word."""
+    return re.sub(r"(?<=[^\W\d_]-)\n(?=[^\W\d_])", "", text).replace("\n", " ")
 
 
 def _is_switcher(text: str) -> bool:
@@ -309,11 +354,14 @@ def read_lines(text: str, k: OutletKnowledge) -> tuple[str | None, list[Line]]:
             break
     lines: list[Line] = []
     prev = BLANK
-    for ln in _join_wrapped(raw):
-        if not ln:
+    for joined in _join_wrapped(raw, k):
+        if not joined:
             lines.append(Line("", BLANK))
             continue
+        ln = _unwrap(joined)
         line = _classify(ln, k, prev)
+        if "\n" in joined:
+            line.first_part = joined.split("\n", 1)[0]
         lines.append(line)
         prev = line.role
     _mark_list_intros(lines)
@@ -324,7 +372,7 @@ def _mark_list_intros(lines: list[Line]) -> None:
     """``The highest turnout was in:`` before a numbered list is prose."""
     for i, line in enumerate(lines):
         if line.role == OTHER and line.text.endswith(":") and line.words >= 4:
-            nxt = next((ln for ln in lines[i + 1:] if ln.role != BLANK), None)
+            nxt = next((ln for ln in lines[i + 1:] if ln.role not in (BLANK, CHROME, CAPTION)), None)
             if nxt is not None and nxt.role == LIST:
                 line.role = PROSE
 
@@ -375,7 +423,7 @@ def find_body(lines: list[Line]) -> tuple[int, int] | None:
 
 # -- pass 3: fields ------------------------------------------------------------------
 
-def _pick_title(header: list[Line], lines: list[Line], body_text: str) -> str | None:
+def _pick_title(header: list[Line], lines: list[Line], body_text: str, k: OutletKnowledge) -> str | None:
     keys = content_keys(body_text)
     seen: dict[str, int] = {}
     for line in lines:
@@ -387,7 +435,13 @@ def _pick_title(header: list[Line], lines: list[Line], body_text: str) -> str | 
         if line.role not in (OTHER, PROSE) or line.bullet:
             continue
         text = collapse(line.text)
-        if not 3 <= line.words <= 30 or len(text) < 12 or text.endswith((".", ":", ",")):
+        if line.first_part:
+            rest = line.text[len(line.first_part):].lstrip()
+            if rest[:1].isupper():
+                text = collapse(line.first_part)  # a headline the wrap joined to the line below it
+        if k.outlet_named(text) is not None:
+            continue  # the site's own name
+        if not 3 <= len(text.split()) <= 30 or len(text) < 12 or text.endswith((".", ":", ",")):
             continue
         words = content_keys(text)
         shared = len(words & keys)
@@ -412,12 +466,15 @@ def _pick_date(header: list[Line], tail: list[Line]) -> PageDate | None:
     return None
 
 
-def _name_before_date(line: Line) -> str | None:
-    """``Selin Aydoğan | 21.12.2026`` → the name, when a separator sets it off."""
-    if line.date is None:
+def _name_near_date(line: Line) -> str | None:
+    """``Selin Aydoğan | 21.12.2026`` or ``Posted on March 3, 2024 by Dana Ospan``."""
+    if line.date is None or line.kind:
         return None
     head = line.text[:line.date.start]
     m = re.match(r"^(?P<name>.+?)\s*[|•·,/–—-]\s*$", head)
+    if m and is_name(collapse(m["name"])):
+        return collapse(m["name"])
+    m = re.match(r"^[\s,|]*(?:by|автор:?)\s+(?P<name>.+?)\s*$", line.text[line.date.end:], re.IGNORECASE)
     if m and is_name(collapse(m["name"])):
         return collapse(m["name"])
     return None
@@ -503,7 +560,7 @@ def parse_dump(text: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Page
     facts.body = [collapse_keep(ln.text) for ln in body_lines]
     body_text = " ".join(facts.body)
 
-    facts.title = _pick_title(header, lines, body_text)
+    facts.title = _pick_title(header, lines, body_text, k)
     if facts.title is None:
         facts.warnings.append("no title found")
 
@@ -569,7 +626,7 @@ def _fields(facts: PageFacts, lines: list[Line], header: list[Line], tail: list[
         elif line.role == BYLINE and facts.author is None and i < start:
             facts.author = _byline_name(line, k)
         elif line.role == DATE and facts.author is None and i < start:
-            facts.author = _name_before_date(line)
+            facts.author = _name_near_date(line)
     # tags: a labelled line anywhere, else hashtags or a tag line below the body
     for i, line in enumerate(lines):
         if line.role == LABEL and line.kind == "tags":
@@ -581,14 +638,8 @@ def _fields(facts: PageFacts, lines: list[Line], header: list[Line], tail: list[
                       if ln.role == OTHER and j not in used] if has_body else []
         for line in reversed(candidates):
             text = collapse(line.text)
-            if _HASHTAGS.search(text) and text.count("#") >= 1 and line.words <= 20:
+            if _looks_like_tag_line(text, line.words, vocabulary):
                 facts.tags, facts.tags_line = split_tags(text, vocabulary), text
-                used.add(id(line))
-                break
-            if not ends_sentence(text) and line.words <= 15 and vocabulary.known_words(text) >= 1 \
-                    and not is_name(text):
-                facts.tags, facts.tags_line = split_tags(text, vocabulary), text
-                used.add(id(line))
                 break
     # a bare name right below the body is the author
     if facts.author is None and has_body:
@@ -599,6 +650,19 @@ def _fields(facts: PageFacts, lines: list[Line], header: list[Line], tail: list[
             if line.role == OTHER and is_name(collapse(line.text)) and collapse(line.text) != facts.tags_line:
                 facts.author = clean_author(line.text)
             break
+
+
+def _looks_like_tag_line(text: str, words: int, vocabulary: TagVocabulary) -> bool:
+    """An unlabelled line of tags: hashtags, or words the vocabulary mostly knows."""
+    if ends_sentence(text) or words > 15:
+        return False
+    if len(_HASHTAGS.findall(text)) >= 2 or (text.startswith("#") and words == 1):
+        return True
+    if is_name(text) or words < 2:
+        return False
+    known = vocabulary.known_words(text)
+    lower = sum(1 for w in text.split() if w[:1].islower())
+    return known >= 1 and (known * 2 >= words or lower == 0)
 
 
 def _next_text(lines: list[Line], i: int) -> int | None:
