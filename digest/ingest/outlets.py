@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.errors import ConfigError
-from digest.ingest.dates import find_date
+from digest.ingest.dates import find_date, find_month_day
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ class OutletKnowledge:
             return None
         agency = m["agency"].strip(" /()") if m["agency"] else None
         date_text = m["date"].strip() if m["date"] else None
-        if date_text and find_date(date_text) is None:
+        if date_text and find_month_day(date_text) is None and find_date(date_text) is None:
             date_text = None  # `ASTANA, Kazakhstan — …`: a place name, not a date
         sep = m["sep"].strip()
         # a bare space after the place is a dateline only with an agency or a date after it
