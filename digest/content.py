@@ -5,6 +5,7 @@ can, and the field, e.g. ``content/2023/x.md:3: date: could not read …``.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -84,7 +85,8 @@ def parse_entry(raw: bytes, *, rel: str, shown: str, config: SiteConfig) -> Entr
     if not text.strip():
         raise ContentError("the file is empty; an entry needs front matter with a title and a date", path=shown)
     meta, body, fm_text = _split(text, shown)
-    return _make_entry(meta, body, fm_text, rel=rel, shown=shown, config=config)
+    fingerprint = hashlib.blake2b(raw + rel.encode(), digest_size=16).hexdigest()
+    return _make_entry(meta, body, fm_text, rel=rel, shown=shown, config=config, fingerprint=fingerprint)
 
 
 def _split(text: str, shown: str) -> tuple[dict, str, str]:
@@ -117,7 +119,9 @@ def _field_line(fm_text: str, name: str) -> int | None:
     return fm_text.count("\n", 0, m.start()) + 2
 
 
-def _make_entry(meta: dict, body: str, fm_text: str, *, rel: str, shown: str, config: SiteConfig) -> Entry:
+def _make_entry(
+    meta: dict, body: str, fm_text: str, *, rel: str, shown: str, config: SiteConfig, fingerprint: str
+) -> Entry:
     def fail(name: str, message: str) -> ContentError:
         line = _field_line(fm_text, name)
         return ContentError(message, path=shown, line=line if line is not None else 1, field=name)
@@ -188,6 +192,7 @@ def _make_entry(meta: dict, body: str, fm_text: str, *, rel: str, shown: str, co
         slug=slug,
         body_html=body_html,
         tags=tags,
+        tag_slugs=tuple(slugify(t) for t in tags),
         source=values["source"],
         source_url=source_url,
         dateline=values["dateline"],
@@ -200,6 +205,7 @@ def _make_entry(meta: dict, body: str, fm_text: str, *, rel: str, shown: str, co
         has_time=has_time,
         slug_given=given is not None,
         extra=extra,
+        digest=fingerprint,
     )
 
 

@@ -25,6 +25,10 @@ class DigestError(Exception):
         self.line = line
         self.field = field
 
+    def __reduce__(self):
+        # Keep path, line and field when an error crosses a process boundary.
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.field))
+
     def __str__(self) -> str:
         where = ""
         if self.path:
@@ -34,6 +38,10 @@ class DigestError(Exception):
             where += ": "
         field = f"{self.field}: " if self.field else ""
         return f"{where}{field}{self.message}"
+
+
+def _rebuild(kind, message, path, line, field):
+    return kind(message, path=path, line=line, field=field)
 
 
 class ConfigError(DigestError):

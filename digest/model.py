@@ -1,6 +1,7 @@
 """The model: one curated news entry, and the slug rules."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ _KAZAKH = [
 MAX_SLUG = 80
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """A URL-safe slug: lower-case ASCII, Cyrillic and Kazakh transliterated.
 
@@ -40,6 +42,7 @@ class Entry:
     slug: str
     body_html: str
     tags: tuple[str, ...] = ()
+    tag_slugs: tuple[str, ...] = ()
     source: str | None = None
     source_url: str | None = None
     dateline: str | None = None
@@ -52,10 +55,16 @@ class Entry:
     has_time: bool = True
     slug_given: bool = False
     extra: dict = field(default_factory=dict, compare=False)
+    digest: str = ""  # fingerprint of the source file and the settings it was read with
 
     @property
     def url(self) -> str:
         return f"{self.date:%Y/%m/%d}/{self.slug}/"
+
+    @property
+    def tag_links(self) -> tuple[tuple[str, str], ...]:
+        """(name, slug) of each tag."""
+        return tuple(zip(self.tags, self.tag_slugs))
 
     @property
     def teaser(self) -> str:

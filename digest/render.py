@@ -1,22 +1,27 @@
-"""Jinja2 rendering: the theme, the filters, and the list of pages a site has.
+"""Jinja2 rendering: the theme, its filters, and the plan of every output file.
 
 A site's own ``templates/`` folder overrides any template of the default theme
 by name. Autoescape is always on.
+
+``plan_site`` lists every file the site has as a :class:`PageSpec`, with a
+``key`` that holds everything the file's bytes depend on besides the templates
+and the configuration; ``render_page`` turns one spec into bytes. Keeping the
+two apart lets a build render only the files whose key changed, and split the
+rendering between processes.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from digest import __version__
 from digest.collect import Site, paginate
 from digest.config import SiteConfig
 from digest.errors import TemplateError
-from digest.feeds import feed_pair
-from digest.model import slugify
+from digest.model import Entry, slugify
 
 MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -28,6 +33,7 @@ MONTHS = {
 }
 MONTHS_NOMINATIVE_RU = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль",
                         "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]
+FEED_KINDS = ("atom", "rss")
 
 
 def default_theme_dir() -> Path:
@@ -39,21 +45,92 @@ def default_theme_dir() -> Path:
     raise TemplateError(f"the default theme is missing (looked in {here / 'theme'} and {here.parent / 'templates'})")
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One file of the site: its path relative to the output folder, and bytes."""
+def template_folders(config: SiteConfig) -> list[Path]:
+    """Where templates are looked up, first match wins."""
+    theme = default_theme_dir()
+    folders = [theme]
+    if config.templates_dir.is_dir() and config.templates_dir.resolve() != theme.resolve():
+        folders.insert(0, config.templates_dir)
+    return folders
 
-    path: str
-    data: bytes
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One output file: where it goes, what renders it, and what it depends on."""
+
+    path: str  # relative to the output folder
+    template: str  # a template name, or "feed:atom" / "feed:rss"
+    context: dict = field(compare=False)
+    key: tuple = ()
+
+
+class Renderer:
+    """Renders page specs to bytes; remembers partials within one build."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.env = make_environment(config)
+        self._partials: dict[tuple[str, str], str] = {}
+        self._feeds: dict[str, tuple[bytes, bytes]] = {}
+        self.env.globals["partial"] = self.partial
+
+    def template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound as exc:
+            searched = ", ".join(getattr(self.env.loader, "searchpath", []))
+            raise TemplateError(f"template not found: {exc.name} (looked in {searched})") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno) from None
+
+    def check_templates(self, names) -> None:
+        """Load every template a plan needs, so a missing one fails before any rendering."""
+        for name in sorted(set(names)):
+            if not name.startswith("feed:"):
+                self.template(name)
+
+    def partial(self, name: str, entry: Entry) -> Markup:
+        """A small template rendered once per entry and build (cards, list items)."""
+        memo = (name, entry.url)
+        html = self._partials.get(memo)
+        if html is None:
+            html = self._render(self.template(name), entry.url, {"entry": entry}).strip()
+            self._partials[memo] = html
+        return Markup(html)
+
+    def render(self, spec: PageSpec) -> bytes:
+        if spec.template.startswith("feed:"):
+            return self._feed(spec)
+        text = self._render(self.template(spec.template), spec.path, dict(spec.context, page_url=spec.context.get("page_url", "")))
+        return text.encode("utf-8")
+
+    def _feed(self, spec: PageSpec) -> bytes:
+        from digest.feeds import feed_pair
+
+        ctx = spec.context
+        pair = self._feeds.pop(ctx["folder"], None)
+        if pair is None:
+            pair = feed_pair(
+                ctx["entries"], self.config, title=ctx["title"], page_url=ctx["folder"],
+                atom_url=f"{ctx['folder']}feed.xml", rss_url=f"{ctx['folder']}rss.xml",
+            )
+            self._feeds[ctx["folder"]] = pair
+        return pair[FEED_KINDS.index(spec.template[5:])]
+
+    def _render(self, template: jinja2.Template, where: str, context: dict) -> str:
+        try:
+            return template.render(context)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template not found: {exc.name} (needed by {template.name})") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno) from None
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"{exc.message} (while rendering /{where})", path=template.filename) from None
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
-    theme = default_theme_dir()
-    folders = [str(theme)]
-    if config.templates_dir.is_dir() and config.templates_dir.resolve() != theme.resolve():
-        folders.insert(0, str(config.templates_dir))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=jinja2.FileSystemLoader([str(f) for f in template_folders(config)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -90,73 +167,53 @@ def month_name(month: int, lang: str = "en") -> str:
     return MONTHS.get(lang, MONTHS["en"])[month - 1].capitalize()
 
 
-def render_site(site: Site, env: jinja2.Environment, config: SiteConfig) -> Iterator[Output]:
-    """Every page and feed of the site, one at a time."""
-    get = _template_getter(env)
+def _ids(entries) -> tuple:
+    """What a list of entries contributes to a page key."""
+    return tuple((e.digest, e.url) for e in entries)
+
+
+def plan_site(site: Site, config: SiteConfig) -> list[PageSpec]:
+    """Every output file of the site, in a stable order."""
     per = config.per_page
-    common = {"all_tags": site.tags, "years": site.years}
+    specs: list[PageSpec] = []
+    add = specs.append
 
-    home = get("index.html")
     for page in paginate(site.entries, per, ""):
-        yield _page(home, page.url, page=page, **common)
+        add(PageSpec(f"{page.url}index.html", "index.html", {"page": page, "page_url": page.url},
+                     ("home", page.number, page.count, _ids(page.entries))))
 
-    entry_tpl = get("entry.html")
     for entry in site.entries:
-        yield _page(entry_tpl, entry.url, entry=entry, **common)
+        add(PageSpec(f"{entry.url}index.html", "entry.html", {"entry": entry, "page_url": entry.url},
+                     ("entry", entry.digest, entry.url)))
 
-    yield _page(get("tags.html"), "tags/", **common)
-    tag_tpl = get("tag.html")
+    add(PageSpec("tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": "tags/"},
+                 ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags))))
     for tag in site.tags:
         for page in paginate(tag.entries, per, tag.url):
-            yield _page(tag_tpl, page.url, tag=tag, page=page, **common)
-        yield from _feeds(tag.entries, config, title=f"{config.title}: {tag.name}", folder=tag.url)
+            add(PageSpec(f"{page.url}index.html", "tag.html", {"tag": tag, "page": page, "page_url": page.url},
+                         ("tag", tag.name, len(tag.entries), page.number, page.count, _ids(page.entries))))
+        _plan_feeds(add, tag.entries, config, title=f"{config.title}: {tag.name}", folder=tag.url)
 
-    archive_tpl = get("archive.html")
-    yield _page(get("archives.html"), "archive/", **common)
+    add(PageSpec("archive/index.html", "archives.html", {"years": site.years, "page_url": "archive/"},
+                 ("archives", tuple((y.year, tuple((m.month, len(m.entries)) for m in y.children)) for y in site.years))))
     for year in site.years:
-        yield _page(archive_tpl, year.url, period=year, **common)
+        periods = [year]
         for month in year.children:
-            yield _page(archive_tpl, month.url, period=month, **common)
-            for day in month.children:
-                yield _page(archive_tpl, day.url, period=day, **common)
+            periods.append(month)
+            periods.extend(month.children)
+        for period in periods:
+            children = tuple((c.month, c.day, len(c.entries)) for c in period.children)
+            add(PageSpec(f"{period.url}index.html", "archive.html", {"period": period, "page_url": period.url},
+                         ("archive", period.year, period.month, period.day, children, _ids(period.entries))))
 
-    yield from _feeds(site.entries, config, title=config.title, folder="")
-    yield Output("404.html", _render(get("404.html"), "404.html", **common))
-
-
-def _feeds(entries, config: SiteConfig, *, title: str, folder: str) -> Iterator[Output]:
-    atom, rss = feed_pair(
-        entries, config, title=title, page_url=folder,
-        atom_url=f"{folder}feed.xml", rss_url=f"{folder}rss.xml",
-    )
-    yield Output(f"{folder}feed.xml", atom)
-    yield Output(f"{folder}rss.xml", rss)
+    _plan_feeds(add, site.entries, config, title=config.title, folder="")
+    add(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
+    return specs
 
 
-def _template_getter(env: jinja2.Environment):
-    def get(name: str) -> jinja2.Template:
-        try:
-            return env.get_template(name)
-        except jinja2.TemplateNotFound as exc:
-            searched = ", ".join(getattr(env.loader, "searchpath", []))
-            raise TemplateError(f"template not found: {exc.name} (looked in {searched})") from None
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template syntax error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno) from None
-
-    return get
-
-
-def _page(template: jinja2.Template, url: str, **context) -> Output:
-    return Output(f"{url}index.html", _render(template, url, page_url=url, **context))
-
-
-def _render(template: jinja2.Template, url: str, **context) -> bytes:
-    context.setdefault("page_url", url)
-    try:
-        return template.render(**context).encode("utf-8")
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name} (needed by {template.name})") from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"template syntax error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno) from None
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{exc.message} (while rendering /{url})", path=template.filename) from None
+def _plan_feeds(add, entries, config: SiteConfig, *, title: str, folder: str) -> None:
+    newest = entries[: config.feed_limit]
+    context = {"entries": newest, "title": title, "folder": folder}
+    key = ("feed", title, _ids(newest))
+    add(PageSpec(f"{folder}feed.xml", "feed:atom", context, key))
+    add(PageSpec(f"{folder}rss.xml", "feed:rss", context, key))
