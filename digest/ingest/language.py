@@ -36,24 +36,23 @@ _LATIN_WORDS = {
 }
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_KAZAKH = re.compile("[" + "".join(sorted(_KK_LETTERS)) + "]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_OTHER_LETTERS = re.compile(r"[\u0370-\u03ff\u0590-\u06ff\u10a0-\u10ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_SAMPLE = 4000  # characters: plenty to tell these languages apart
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text`` (``en``, ``ru``, ``kk`` …), None when it has no letters."""
-    cyrillic = latin = kazakh = other = 0
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        if "\u0400" <= ch <= "\u04ff":
-            cyrillic += 1
-            if ch in _KK_LETTERS:
-                kazakh += 1
-        elif ch < "\u0250" or "\u1e00" <= ch <= "\u1eff":
-            latin += 1
-        else:
-            other += 1
-    total = cyrillic + latin + other
-    if total == 0:
+    text = text[:_SAMPLE]
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LATIN.findall(text))
+    other = len(_OTHER_LETTERS.findall(text))
+    if cyrillic + latin + other == 0:
         return None
     if cyrillic >= latin and cyrillic >= other:
+        kazakh = len(_KAZAKH.findall(text))
         # Russian text quotes Kazakh names now and then; Kazakh prose runs at 5-10 % of these letters
         if kazakh >= max(3, cyrillic * 0.02):
             return "kk"

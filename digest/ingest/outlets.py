@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.errors import ConfigError
-from digest.ingest.dates import find_date, find_month_day
+from digest.ingest.dates import find_date, find_month_day, valid_zone
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ _OUTLET_KEYS = {"name", "aliases", "dateline", "timezone"}
 
 _UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁӘҒҚҢӨҰҮҺІĞİŞÇÖÜ"
 _PLACE = rf"[{_UPPER}][{_UPPER}'’\-]+(?:[ \-][{_UPPER}][{_UPPER}'’\-]*){{0,3}}"
+_COUNTER_TAIL = re.compile(r"\s*[(\[]\d+[)\]]$|\s*[»›>]+$")
 _SEP = r"(?:\s*[.:]\s+|\s*[–—―-]+\s*|\s+)"
 
 
@@ -97,7 +98,7 @@ class OutletKnowledge:
         self.label_pattern = re.compile(
             rf"^(?P<label>{_alternation(label_groups)})\s*[:：]\s*(?P<value>.*)$", re.IGNORECASE)
         self.stop_set = frozenset(fold(s) for s in self.stop_sections)
-        self.chrome_pattern = re.compile(_alternation(self.chrome_phrases), re.IGNORECASE)
+        self._chrome_folded = tuple(fold(p) for p in self.chrome_phrases)
         self.chrome_line_set = frozenset(fold(s) for s in self.chrome_lines)
         self.menu_set = frozenset(fold(s) for s in self.menu_words)
         self._menu_max = max((len(m.split()) for m in self.menu_set), default=1)
@@ -145,16 +146,18 @@ class OutletKnowledge:
     def is_stop(self, line: str) -> bool:
         """True for a heading that ends the article (``Related news``, ``Теги:`` …)."""
         key = fold(line).rstrip(":：")
-        key = re.sub(r"\s*[(\[]\d+[)\]]$|\s*[»›>]+$", "", key).strip()
+        if key[-1:] in ")]»›>":
+            key = _COUNTER_TAIL.sub("", key).strip()
         if key in self.stop_set:
             return True
         head, sep, _ = key.partition(":")
         return bool(sep) and head.strip() in self.stop_set
 
     def is_chrome(self, line: str) -> bool:
-        if fold(line).rstrip(":") in self.chrome_line_set:
+        key = fold(line)
+        if key.rstrip(":") in self.chrome_line_set:
             return True
-        return bool(self.chrome_phrases) and self.chrome_pattern.search(line) is not None
+        return any(phrase in key for phrase in self._chrome_folded)
 
     def is_menu(self, line: str) -> bool:
         """True when the line is made mostly of menu words (``About us Contacts …``)."""
@@ -224,9 +227,9 @@ def read_outlets_file(path: Path) -> dict:
             raise ConfigError(f"unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_OUTLET_KEYS))})",
                               path=path, field=f"outlet {name!r}")
         timezone = entry.get("timezone")
-        if timezone is not None and not isinstance(timezone, str):
-            raise ConfigError("timezone must be a string such as \"Asia/Almaty\"", path=path,
-                              field=f"outlet {name!r}")
+        if timezone is not None and (not isinstance(timezone, str) or not valid_zone(timezone)):
+            raise ConfigError(f"unknown time zone {timezone!r} (use an IANA name such as \"Asia/Almaty\")",
+                              path=path, field=f"outlet {name!r}")
         result["outlets"].append(Outlet(
             name=name.strip(),
             aliases=_strings(entry.get("aliases", []), path, f"outlet {name!r}.aliases"),

@@ -49,6 +49,8 @@ _CAPTION_CREDIT = re.compile(
 _FOOTER = re.compile(r"^(?:©|\(c\)|copyright)\s*(?P<owner>.+?)[\s,.]*(?:\d{4}(?:\s*[–-]\s*\d{4})?)?\.?$", re.IGNORECASE)
 _FOOTER_YEAR = re.compile(r"\d{4}\.?$")
 _CRAWL = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d\d-\d\d)(?=\s|$)")
+_DIGIT = re.compile(r"\d")
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_]-)\n(?=[^\W\d_])")
 _HASHTAGS = re.compile(r"(?:^|\s)#[^\s#]+")
 _TOKEN = re.compile(r"[^\W\d_]{4,}")
 _NAME_WORD = r"[\w&\-]*(?:\.[\w\-]+)*"  # Bayan.media, Zakon.kz: dots only inside a word
@@ -156,6 +158,17 @@ def clean_credit(text: str) -> str | None:
     return text or None
 
 
+def caption_credit(text: str, k: OutletKnowledge) -> str | None:
+    """The credit in a caption: ``Photo: …``, ``… Photo credit: ….``, ``… Copyright …``, ``© …``."""
+    label = k.label(text)
+    if label and label[0] == "photo":
+        return clean_credit(label[2])
+    m = _CAPTION_CREDIT.search(text)
+    if m and (m.start() == 0 or len(text[:m.start()].split()) <= 40):
+        return clean_credit(m["value"])
+    return None
+
+
 def content_keys(text: str) -> set[str]:
     return {w[:5] for w in _TOKEN.findall(text.casefold())}
 
@@ -226,7 +239,9 @@ def _join_wrapped(raw: list[str], k: OutletKnowledge) -> list[str]:
 
 def _unwrap(text: str) -> str:
     """Join the parts of a wrapped line; a word broken at its hyphen stays one word."""
-    return re.sub(r"(?<=[^\W\d_]-)\n(?=[^\W\d_])", "", text).replace("\n", " ")
+    if "\n" not in text:
+        return text
+    return _HYPHEN_BREAK.sub("", text).replace("\n", " ")
 
 
 def _is_switcher(text: str) -> bool:
@@ -280,7 +295,7 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
         if caption["copy"] or caption.start() > 0 or caption["label"]:
             line.role, line.kind, line.value = CAPTION, "photo", credit
             return line
-    if n <= 14 and any(c.isdigit() for c in text):
+    if n <= 14 and _DIGIT.search(text):
         if _PHONE.match(text) or _COUNTER.match(text):
             line.role = CHROME
             return line
@@ -313,8 +328,7 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
     if _BREADCRUMB.search(text) or (n <= 14 and _is_switcher(text)) or _WIRE_SLUG.match(text):
         line.role = CHROME
         return line
-    letters = [c for c in text if c.isalpha()]
-    if n >= 3 and len(letters) >= 10 and all(c.isupper() for c in letters):
+    if n >= 3 and len(text) >= 12 and text.isupper():
         line.role = CHROME  # a masthead in capitals
         return line
     if line.bullet:
