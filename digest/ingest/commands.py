@@ -25,6 +25,8 @@ from digest.ingest.write import EntryWriter, Outcome, Status
 log = logging.getLogger(__name__)
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
+NO_ARTICLE = "no recognisable article: no article text found"
+NO_ARTICLE_AT_ALL = "no recognisable article: neither a title nor article text found"
 PROGRESS_THRESHOLD = 20
 """Batches of more pages than this show a progress bar on stderr."""
 
@@ -49,7 +51,10 @@ _DRY_WORDS = {
 
 
 def parse_page(path: Path, *, root: Path | None = None) -> Article:
-    """Parse one page; any failure becomes ``Article(error=...)``, never an exception."""
+    """Parse one page; any failure becomes ``Article(error=...)``, never an exception.
+
+    A page in which no article text was found is a failure too.
+    """
     try:
         from digest.ingest.parse import parse_file
     except ImportError as exc:  # pragma: no cover - the parser is part of the package
@@ -63,6 +68,8 @@ def parse_page(path: Path, *, root: Path | None = None) -> Article:
         return Article(source=str(path), error=f"internal error while parsing: {exc!r}")
     if not article.source:
         article.source = str(path)
+    if article.error is None and not any(p.strip() for p in article.body):
+        article.error = NO_ARTICLE if article.title else NO_ARTICLE_AT_ALL
     return article
 
 
@@ -247,7 +254,8 @@ def print_report(outcomes: list[Outcome], *, dry_run: bool = False, console: Con
     for outcome in outcomes:
         word = _DRY_WORDS.get(outcome.status, outcome.status.value) if dry_run else outcome.status.value
         notes = [outcome.reason] if outcome.reason else []
-        notes += [f"warning: {w}" for w in outcome.warnings]
+        if outcome.status is not Status.FAILED:
+            notes += [f"warning: {w}" for w in outcome.warnings if w not in outcome.reason]
         table.add_row(
             Text(outcome.source),
             Text(word, style=_STYLES[outcome.status]),

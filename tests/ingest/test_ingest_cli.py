@@ -204,18 +204,19 @@ def test_bad_digest_toml_is_one_error_line(root: Path, capsys: pytest.CaptureFix
 
 def test_same_title_two_pages_two_entries(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = SEEDS[0].read_text(encoding="utf-8")
-    other = tmp_path / "other.txt"
-    other.write_text(
-        text.replace("31 January 2023, 15:38", "1 February 2023, 09:10").replace(
-            "set to monitor the parliamentary", "ready to monitor the parliamentary"
-        ),
-        encoding="utf-8",
+    later = text.replace("31 January 2023, 15:38", "31 January 2023, 18:05").replace(
+        "set to monitor the parliamentary", "ready to monitor the parliamentary"
     )
+    assert later != text
+    other = tmp_path / "later.txt"
+    other.write_text(later, encoding="utf-8")
     assert ingest(root, SEEDS[0], other) == 0
-    assert md_files(root) == [
-        "content/2023/01/cis-mission-to-observe-parliamentary-elections-in-kazakhstan.md",
-        "content/2023/02/cis-mission-to-observe-parliamentary-elections-in-kazakhstan.md",
-    ] or len(md_files(root)) == 2
+    out = capsys.readouterr().out
+    base = "cis-mission-to-observe-parliamentary-elections-in-kazakhstan"
+    assert md_files(root) == [f"content/2023/01/{base}-2.md", f"content/2023/01/{base}.md"]
+    assert f"new entry (the slug '{base}' was taken)" in rows(out)["later.txt"]
+    assert front(root / f"content/2023/01/{base}-2.md")["slug"] == f"{base}-2"
+    assert "ready to monitor" in (root / f"content/2023/01/{base}-2.md").read_text(encoding="utf-8")
 
 
 def test_directories_are_walked_for_pages(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -233,8 +234,10 @@ def test_directories_are_walked_for_pages(root: Path, tmp_path: Path, capsys: py
     assert md_files(root) == SEED_ENTRIES
 
 
-def test_html_pages_are_ingested(root: Path, tmp_path: Path) -> None:
-    page = tmp_path / "page.html"
+def test_html_pages_are_ingested(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "html"
+    folder.mkdir()
+    page = folder / "page.html"
     paragraphs = "".join(
         f"<p>ASTANA. The Central Election Commission said on Friday that paragraph {n} of the "
         "statement covers the registration of candidates for the Majilis elections.</p>"
@@ -249,14 +252,16 @@ def test_html_pages_are_ingested(root: Path, tmp_path: Path) -> None:
         f"{paragraphs}</article></body></html>",
         encoding="utf-8",
     )
-    for suffix in (".htm",):
-        shutil.copy(page, page.with_suffix(suffix))
-    assert ingest(root, tmp_path) in (0, 1)
-    written = md_files(root)
-    assert len(written) >= 1
-    meta = front(root / written[0])
+    shutil.copy(page, page.with_suffix(".htm"))
+    assert ingest(root, folder) == 0
+    table = rows(capsys.readouterr().out)
+    assert "written" in table["page.htm"]
+    assert "the same article was already ingested from page.htm: left alone (use --force to overwrite)" in table["page.html"]
+    assert md_files(root) == ["content/2023/02/cec-registers-majilis-candidates.md"]
+    meta = front(root / "content/2023/02/cec-registers-majilis-candidates.md")
     assert meta["title"] == "CEC registers Majilis candidates"
-    assert str(meta["date"]).startswith("2023-02-14")
+    assert meta["source_url"] == "https://example.kz/news/cec-registers"
+    assert str(meta["date"]) == "2023-02-14 10:30:00+06:00"
 
 
 # ---------------------------------------------------------------- ingest: bad input
@@ -286,7 +291,8 @@ def test_bad_pages_each_get_a_line_and_the_rest_is_ingested(
     assert "binary file (a PNG image), not a text or HTML page" in table["binary.txt"]
     assert "failed" in table["huge.txt"]
     assert "file is too large: 50.0 MB (the limit is 20 MB)" in table["huge.txt"]
-    assert "failed" in table["noarticle.txt"] or "skipped" in table["noarticle.txt"]
+    assert "failed" in table["noarticle.txt"]
+    assert "no recognisable article: neither a title nor article text found" in table["noarticle.txt"]
     assert "file not found" in table["missing.txt"]
     assert "written" in table["good.txt"]
     assert md_files(root) == [SEED_ENTRIES[0]]
@@ -297,13 +303,27 @@ def test_truncated_page_gets_a_clear_line(root: Path, tmp_path: Path, capsys: py
     data = SEEDS[0].read_bytes()
     cut = tmp_path / "truncated.txt"
     cut.write_bytes(data[: data.index(b"MINSK.") + 20])
-    code = ingest(root, cut)
-    out = capsys.readouterr().out
-    row = rows(out)["truncated.txt"]
-    assert ("failed" in row or "skipped" in row) == (code == 1)
-    for path in md_files(root):
-        assert front(root / path)["title"]
-    assert stray_files(root) == []
+    assert ingest(root, cut) == 1
+    row = rows(capsys.readouterr().out)["truncated.txt"]
+    assert "failed" in row
+    assert "no recognisable article: no article text found" in row
+    assert not (root / "content").exists()
+
+
+def test_parse_json_error_for_pages_without_an_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = SEEDS[0].read_bytes()
+    cut = tmp_path / "truncated.txt"
+    cut.write_bytes(data[: data.index(b"MINSK.") + 20])
+    chrome = tmp_path / "chrome.txt"
+    chrome.write_text(" date 2023-01-31 Go to the main site\n    Currency rates:\n    usd/kzt 460.87\n", encoding="utf-8")
+    assert main(["parse", "--json", str(cut), str(chrome)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [obj["error"] for obj in data] == [
+        "no recognisable article: no article text found",
+        "no recognisable article: neither a title nor article text found",
+    ]
 
 
 def test_page_without_any_date_is_skipped(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -321,7 +341,8 @@ def test_page_without_any_date_is_skipped(root: Path, tmp_path: Path, capsys: py
 def test_page_dated_by_its_crawl_marker(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert ingest(root, PAGES / "a13_nodate_breadcrumb.txt") == 0
     out = capsys.readouterr().out
-    assert "no publication date: dated by the crawl date 2027-02-11" in out
+    warning = next(line for line in out.splitlines() if "warning:" in line)
+    assert "crawl date 2027-02-11" in warning
     (path,) = md_files(root)
     assert path.startswith("content/2027/02/")
     assert str(front(root / path)["date"]) == "2027-02-11"
