@@ -2,7 +2,9 @@
 leave a partial or temporary file, and every entry written reads back."""
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import os
 import random
 import re
@@ -14,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from digest.cli import main
 from digest.config import load_config
 from digest.content import parse_entry
 from digest.errors import IngestError
@@ -152,6 +155,39 @@ def test_damaged_pages_never_crash_ingest(page: Path, how: str, seed: int) -> No
         assert outcome.status is not Status.FAILED or outcome.reason
         written = check_content(root / "content", root) if (root / "content").exists() else []
         assert written == ([outcome.path] if outcome.status is Status.WRITTEN else [])
+
+
+@FUZZ
+@given(
+    damage=st.lists(
+        st.tuples(
+            st.sampled_from(PAGE_FILES),
+            st.sampled_from(["truncate", "flip", "shuffle", "script", "cp1251"]),
+            st.integers(0, 2**32 - 1),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    twice=st.booleans(),
+)
+def test_ingest_command_on_damaged_batches(damage: list, twice: bool) -> None:
+    pytest.importorskip("digest.ingest.parse")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        pages = root / "pages"
+        pages.mkdir()
+        for n, (page, how, seed) in enumerate(damage):
+            (pages / f"{n}-{page.name}").write_bytes(mutate(page.read_bytes(), random.Random(seed), how))
+        for _ in range(2 if twice else 1):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                code = main(["ingest", str(pages), "--root", str(root)])
+            results = [line.split("│")[2].strip() for line in out.getvalue().splitlines()
+                       if line.startswith("│") and line.split("│")[2].strip()]
+            assert len(results) == len(damage)
+            assert code == (1 if {"failed", "skipped"} & set(results) else 0)
+            written = check_content(root / "content", root) if (root / "content").exists() else []
+            assert len(written) <= len(damage)
 
 
 @FUZZ
