@@ -32,6 +32,7 @@ _OUTLET_KEYS = {"name", "aliases", "dateline", "timezone"}
 _UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁӘҒҚҢӨҰҮҺІĞİŞÇÖÜ"
 _PLACE = rf"[{_UPPER}][{_UPPER}'’\-]+(?:[ \-][{_UPPER}][{_UPPER}'’\-]*){{0,3}}"
 _COUNTER_TAIL = re.compile(r"\s*[(\[]\d+[)\]]$|\s*[»›>]+$")
+_AGENCY = rf"(?:[{_UPPER}0-9][\w.\-]*(?: [\w.\-]+){{0,3}})"  # an agency the data does not know: (24.kg)
 _SEP = r"(?:\s*[.:]\s+|\s*[–—―-]+\s*|\s+)"
 
 
@@ -109,7 +110,7 @@ class OutletKnowledge:
             rf"^(?P<place>{_PLACE})"
             rf"(?:\s*,\s*(?P<date>[^.:–—―(/]{{2,24}}))?"
             rf"(?P<sep>{_SEP})"
-            rf"(?:(?P<agency>/\s*(?:{known}|[{_UPPER}][\w\- ]{{1,20}}?)\s*/|\(\s*(?:{known}|[{_UPPER}][\w\- ]{{1,20}}?)\s*\)|(?:{known})(?!\w))"
+            rf"(?:(?P<agency>/\s*(?:{known}|{_AGENCY})\s*/|\(\s*(?:{known}|{_AGENCY})\s*\)|(?:{known})(?!\w))"
             rf"\s*(?:[.:,]\s*|[–—―-]+\s*|\s+))?"
         )
         self.byline_pattern = re.compile(

@@ -175,20 +175,24 @@ def content_keys(text: str) -> set[str]:
 
 # -- pass 1: lines ------------------------------------------------------------
 
-def _wrap_width(lines: list[str]) -> int | None:
+def _wrap_width(lines: list[str], k: OutletKnowledge) -> int | None:
     """The column a hard-wrapped page breaks at, or None when it is not hard-wrapped.
 
-    Evidence: long lines that stop mid-sentence (before a lower-case word, or after a
-    comma, a hyphen or a short function word) with the text going on below.
+    Evidence: long lines that stop mid-sentence (after a comma, a hyphen or a short
+    function word, or before a lower-case word, a number or a dash) with the text
+    going on below.
     """
     evidence = []
     for a, b in zip(lines, lines[1:]):
-        if len(a) < 40 or not b or ends_sentence(a) or a.endswith(":"):
-            continue
+        if len(a) < 40 or not b or ends_sentence(a) or a.endswith(":") or _RANKED.match(a) or _NUMBERED.match(a):
+            continue  # list items are lines of their own, not wrapped text
         tail = a.rsplit(None, 1)[-1]
         if b[0].islower() or a[-1] in ",-–" or (len(tail) <= 3 and tail.islower()):
             evidence.append(len(a))
-    if len(evidence) < 2 or max(evidence) > 110:
+        elif (b[0].isdigit() or b[0] in "–—-") and not _NUMBERED.match(b) and not _stands_alone(b, k):
+            evidence.append(len(a))
+    evidence = [n for n in evidence if n <= 110]  # nobody wraps wider; a longer line is chrome
+    if len(evidence) < 2:
         return None
     return max(evidence)
 
@@ -212,7 +216,7 @@ def _join_wrapped(raw: list[str], k: OutletKnowledge) -> list[str]:
     a lower-case line is joined. Joined lines keep their parts apart with ``\n``.
     """
     lines = [ln.strip() for ln in raw]
-    width = _wrap_width(lines)
+    width = _wrap_width(lines, k)
     out: list[str] = []
     for ln in lines:
         if out and out[-1] and ln and not _BULLET.match(ln):
@@ -222,7 +226,9 @@ def _join_wrapped(raw: list[str], k: OutletKnowledge) -> list[str]:
             # the width is a lower bound (the longest line seen to wrap): allow a little over it
             if width and width * 0.6 <= len(last) <= width * 1.15 and (ln[0].islower() or not last.endswith(":")):
                 first_word = len(ln.split(None, 1)[0])
-                if numbered:
+                if _RANKED.match(last) and _RANKED.match(ln):
+                    joins = False  # `1 Headline` then `2 Headline`: a list
+                elif numbered:
                     # `…on June` + `1. About …`: a wrap, unless a list is being opened or continued
                     joins = not ends_sentence(last) and last[-1] not in ";" and not _NUMBERED.match(last)
                 else:
