@@ -406,3 +406,11 @@ def test_ingested_seed_pages_build_into_a_site(root: Path) -> None:
     other = root / "site/2023/03/10/kazakhstan-calls-un-to-actively-participate-in-election-monitoring/index.html"
     assert "Kazakhstan calls UN to actively participate in election monitoring" in other.read_text(encoding="utf-8")
     assert "MINSK. KAZINFORM The CIS observation mission" in page.read_text(encoding="utf-8")
+
+
+def test_content_option_that_is_a_file(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    not_a_folder = tmp_path / "content.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    assert ingest(root, SEEDS[0], options=("--content", str(not_a_folder))) == 1
+    assert capsys.readouterr().err == f"error: {not_a_folder}: the content folder is not a folder\n"
+    assert not_a_folder.read_text(encoding="utf-8") == "x"
