@@ -26,7 +26,6 @@ CYRILLIC_CODECS = ("cp1251", "kz1048", "koi8_r")
 """Single-byte Cyrillic code pages tried, in order of preference on a tie."""
 
 _COMMON_LETTERS = frozenset("оеаинтсрвлыді")
-_KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _RARE_LETTERS = frozenset("ђѓєѕјљњћќџґї")
 _ONE_LETTER_WORDS = frozenset("вискоаяуж")
 _MIN_CYRILLIC = 20
