@@ -1,0 +1,68 @@
+"""HTML pages: trafilatura's text and metadata, cleaned by the same rules as dumps."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from digest.ingest.parse import parse_file, parse_html, parse_page
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
+PAGES = sorted(FIXTURES.glob("*.html"))
+FIELDS = ("title", "published", "outlet", "source_url", "dateline", "author", "tags", "language", "photo_credit")
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
+def test_html_fixture(path):
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    article = parse_html(path.read_text(encoding="utf-8"), path.name)
+    for field in FIELDS:
+        assert getattr(article, field) == expected[field], field
+    assert [norm(p) for p in article.body] == [norm(p) for p in expected["body"]]
+    for marker in expected["boilerplate_markers"]:
+        assert not any(marker in p for p in article.body), marker
+    assert article.warnings == []
+    assert article.error is None
+
+
+def test_meta_time_with_offset_wins_over_the_outlet_zone():
+    html = (FIXTURES / "h01_agency_meta.html").read_text(encoding="utf-8")
+    moved = html.replace("2023-03-10T14:20:00+06:00", "2023-03-10T08:20:00Z")
+    assert parse_html(moved, "x.html").published == "2023-03-10T08:20+00:00"
+
+
+def test_date_only_metadata_keeps_the_visible_time():
+    html = ("<html><head><title>Turnout reaches 40 percent by noon</title>"
+            "<meta property='article:published_time' content='2023-03-19'></head><body><article>"
+            "<h1>Turnout reaches 40 percent by noon</h1><div class='post-date'>19 March 2023, 12:05</div>"
+            "<p>Turnout in the Majilis election reached 40 percent by noon, the Central Election Commission said "
+            "on Sunday.</p><p>Polling stations will stay open until 8 p.m. local time, the commission said.</p>"
+            "</article></body></html>")
+    assert parse_html(html, "x.html").published == "2023-03-19T12:05"
+
+
+def test_page_without_article_text():
+    article = parse_html("<html><head><title>Kazinform</title></head><body><nav>Home</nav></body></html>",
+                         "empty.html")
+    assert article.body == []
+    assert "no article text found" in article.warnings
+    assert article.error is None
+
+
+def test_markup_that_is_not_a_page():
+    article = parse_page("<html></html>", "x.html")
+    assert article.body == []
+    assert "no date found" in article.warnings
+
+
+def test_parse_file_reads_html(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes((FIXTURES / "h02_ru_visible_date.html").read_bytes())
+    article = parse_file(path)
+    assert article.title == "В Караганде назначили повторные выборы в маслихат"
+    assert article.source == str(path)
