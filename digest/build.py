@@ -1,25 +1,41 @@
-"""``build(config)``: load every entry, group them, render, then swap into place.
+"""``build(config)``: load every entry, group them, render, then write.
 
 Gather everything first, write last: a bad entry or template fails the build
 before the output folder changes. The expensive steps (Markdown, templates) are
 shared between processes when there is enough work.
+
+Two ways to write:
+
+* **full**: every file is rendered into a staging folder beside the output,
+  which then replaces the output in one rename (a first build, or an output
+  folder the cache does not describe);
+* **incremental**: only files whose key changed are rendered, only those whose
+  bytes changed are written (staged first, then moved into place one by one
+  with ``os.replace``), and files no longer in the site are removed.
+
+Both write exactly the same bytes; the test suite checks it.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from digest import cache as cachemod
+from digest.cache import EntryCache, Manifest, Stamp
 from digest.collect import collect
 from digest.config import SiteConfig
 from digest.content import find_entries, read_entry
 from digest.errors import DuplicateURLError
 from digest.model import Entry
-from digest.output import Staging
-from digest.render import PageSpec, Renderer, default_theme_dir, plan_site
+from digest.output import Staging, marker_stamp
+from digest.render import PageSpec, Renderer, plan_site, template_folders
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +47,19 @@ PARALLEL_MIN_PAGES = 800
 class BuildResult:
     output: Path
     entries: int
-    pages: int
-    files: int
+    pages: int  # files the site has
+    rendered: int  # files rendered by this build
+    written: int  # files whose bytes changed
+    removed: int
     seconds: float
+    full: bool
 
     def summary(self) -> str:
+        how = "full build" if self.full else "incremental"
         return (
-            f"built {self.entries} entries into {self.output}: "
-            f"{self.pages} pages and feeds, {self.files} static files in {self.seconds:.2f} s"
+            f"built {self.entries} entries into {self.output}: {self.pages} files "
+            f"({self.rendered} rendered, {self.written} written, {self.removed} removed; {how}) "
+            f"in {self.seconds:.2f} s"
         )
 
 
@@ -54,74 +75,235 @@ class Builder:
     """Builds one site again and again (``digest serve`` keeps one).
 
     Every call of :meth:`build` writes exactly what a fresh ``digest build``
-    would write; a Builder may keep state between calls only to go faster.
+    would write. Between calls it keeps the entries it read and the manifest of
+    what it wrote, so a rebuild after one edit reads one file and renders only
+    the pages that show it. With ``use_cache`` it also keeps them on disk.
     """
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, *, use_cache: bool = True) -> None:
         self.config = config
+        self.use_cache = use_cache
+        self._entries: EntryCache | None = None
+        self._manifest: Manifest | None = None
 
     def build(self) -> BuildResult:
-        return _build(self.config)
+        start = time.perf_counter()
+        config = self.config
+        settings = cachemod.config_digest(config)
+        entries = self._load(settings)
+        site = collect(entries, include_drafts=config.drafts)
+        specs = plan_site(site, config) + static_specs(config)
+        _check_unique(specs)
+        renderer = Renderer(config)
+        renderer.check_templates(spec.template for spec in specs)
+        page_settings = cachemod.fingerprint(settings, _templates_digest(config))
+        keys = {spec.path: _key_hash(spec.key, page_settings) for spec in specs}
+
+        manifest = self._current_manifest(page_settings)
+        if manifest is None:
+            result = self._full(specs, keys, renderer, page_settings)
+        else:
+            result = self._incremental(specs, keys, renderer, manifest)
+        files, rendered, written, removed, full = result
+        if self.use_cache:
+            cachemod.save_manifest(config.cache_dir, self._manifest)
+        seconds = time.perf_counter() - start
+        log.info("%d files, %d rendered, %d written in %.2f s", len(specs), rendered, written, seconds)
+        return BuildResult(config.output_dir, len(site.entries), files, rendered, written, removed, seconds, full)
+
+    # -- reading ---------------------------------------------------------------
+
+    def _load(self, settings: str) -> list[Entry]:
+        config = self.config
+        if self._entries is None or self._entries.settings != settings:
+            self._entries = (
+                cachemod.load_entries(config.cache_dir, settings) if self.use_cache else EntryCache(settings)
+            )
+        cache = self._entries
+        paths = find_entries(config.content_dir)
+        found: dict[str, tuple[Stamp, Entry]] = {}
+        todo: list[tuple[str, Stamp, Path]] = []
+        for path in paths:
+            rel = path.relative_to(config.content_dir).as_posix()
+            st = path.stat()
+            stamp = Stamp(st.st_size, st.st_mtime_ns)
+            hit = cache.get(rel, stamp)
+            if hit is not None:
+                found[rel] = (stamp, hit)
+            else:
+                todo.append((rel, stamp, path))
+        for (rel, stamp, _), entry in zip(todo, read_entries([p for _, _, p in todo], config)):
+            found[rel] = (stamp, entry)
+        changed = bool(todo) or len(found) != len(cache.entries)
+        cache.entries = found
+        if changed and self.use_cache:
+            cachemod.save_entries(config.cache_dir, cache)
+        return [entry for _, entry in found.values()]
+
+    # -- writing ---------------------------------------------------------------
+
+    def _current_manifest(self, page_settings: str) -> Manifest | None:
+        """The manifest of the output folder as it is, if the cache knows it."""
+        config = self.config
+        manifest = self._manifest
+        if manifest is None and self.use_cache:
+            manifest = cachemod.load_manifest(config.cache_dir)
+        if manifest is None:
+            return None
+        if manifest.output != str(config.output_dir) or manifest.marker != marker_stamp(config.output_dir):
+            return None
+        if manifest.settings != page_settings:
+            # Templates or settings changed: every key changes, but the
+            # manifest still tells which bytes are already in place.
+            files = {p: ("", h) for p, (_, h) in manifest.files.items()}
+            manifest = Manifest(page_settings, manifest.output, manifest.marker, files)
+        return manifest
+
+    def _full(self, specs, keys, renderer, page_settings):
+        config = self.config
+        protect = (config.root, config.content_dir, config.templates_dir, config.static_dir)
+        with Staging(config.output_dir, protect=protect) as out:
+            hashes = render_into(out.path, specs, renderer)
+            out.commit()
+        files = {p: (keys[p], hashes[p]) for p in keys}
+        self._manifest = Manifest(page_settings, str(config.output_dir), marker_stamp(config.output_dir), files)
+        n = len(specs)
+        return n, n, n, 0, True
+
+    def _incremental(self, specs, keys, renderer, manifest: Manifest):
+        config = self.config
+        old = manifest.files
+        todo = [spec for spec in specs if old.get(spec.path, ("",))[0] != keys[spec.path]]
+        gone = [path for path in old if path not in keys]
+        staging = Path(tempfile.mkdtemp(prefix=f".digest-staging-{config.output_dir.name}-", dir=config.output_dir.parent))
+        try:
+            hashes = render_into(staging, todo, renderer, skip={p: h for p, (_, h) in old.items()})
+            written = []
+            for spec in todo:
+                if (staging / spec.path).exists():
+                    written.append(spec.path)
+            # Everything is rendered: now change the output, file by file.
+            for rel in written:
+                target = config.output_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / rel, target)
+            for rel in gone:
+                _remove(config.output_dir, rel)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        files = {p: old[p] for p in keys if p in old}
+        for spec in todo:
+            files[spec.path] = (keys[spec.path], hashes[spec.path])
+        self._manifest = Manifest(manifest.settings, manifest.output, manifest.marker, files)
+        return len(specs), len(todo), len(written), len(gone), False
 
 
-def build(config: SiteConfig) -> BuildResult:
+def build(config: SiteConfig, *, use_cache: bool = True) -> BuildResult:
     """Build the site once: the function behind ``digest build``."""
-    return Builder(config).build()
+    return Builder(config, use_cache=use_cache).build()
 
 
 def load_entries(config: SiteConfig) -> list[Entry]:
-    paths = find_entries(config.content_dir)
+    """Every entry of the content folder, read afresh (no cache)."""
+    return read_entries(find_entries(config.content_dir), config)
+
+
+def read_entries(paths: list[Path], config: SiteConfig) -> list[Entry]:
     n = workers()
     if n > 1 and len(paths) >= PARALLEL_MIN_ENTRIES:
         chunks = [paths[i::n] for i in range(n)]
         with _pool(n, _LoadJob(config)) as pool:
             parts = pool.map(_load_chunk, chunks)
-        entries = [e for part in parts for e in part]
-        entries.sort(key=lambda e: e.source_path)
-        return entries
+        # undo the interleaving, so the order is the order of ``paths``
+        out: list[Entry] = [None] * len(paths)  # type: ignore[list-item]
+        for i, part in enumerate(parts):
+            out[i::n] = part
+        return out
     return [read_entry(path, config) for path in paths]
 
 
-def _build(config: SiteConfig) -> BuildResult:
-    start = time.perf_counter()
-    entries = load_entries(config)
-    site = collect(entries, include_drafts=config.drafts)
-    specs = plan_site(site, config)
-    _check_unique(specs)
-    renderer = Renderer(config)
-    renderer.check_templates(spec.template for spec in specs)
-    protect = (config.root, config.content_dir, config.templates_dir, config.static_dir)
-    with Staging(config.output_dir, protect=protect) as out:
-        render_into(out.path, specs, renderer)
-        out.count = len(specs)
-        files = out.copy_tree(default_theme_dir() / "static", "static")
-        if config.templates_dir.is_dir():
-            files += out.copy_tree(config.templates_dir / "static", "static")
-        files += out.copy_tree(config.static_dir, "")
-        out.commit()
-    seconds = time.perf_counter() - start
-    log.info("wrote %d pages in %.2f s", len(specs), seconds)
-    return BuildResult(config.output_dir, len(site.entries), len(specs), files, seconds)
+def static_specs(config: SiteConfig) -> list[PageSpec]:
+    """Static files: the theme's, the site's template static files, the site's static/."""
+    sources: dict[str, Path] = {}
+    for folder in reversed(template_folders(config)):
+        _static_files(folder / "static", "static/", sources)
+    _static_files(config.static_dir, "", sources)
+    specs = []
+    for rel, path in sorted(sources.items()):
+        st = path.stat()
+        specs.append(PageSpec(rel, "static:", {"source": path}, ("static", str(path), st.st_size, st.st_mtime_ns)))
+    return specs
+
+
+def _static_files(folder: Path, prefix: str, into: dict[str, Path]) -> None:
+    if not folder.is_dir():
+        return
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            into[prefix + rel.as_posix()] = path
+
+
+def _templates_digest(config: SiteConfig) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for folder in template_folders(config):
+        for path in sorted(folder.rglob("*.html")) + sorted(folder.rglob("*.xml")):
+            h.update(str(path).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _key_hash(key: tuple, settings: str) -> str:
+    return hashlib.blake2b(repr(key).encode("utf-8") + settings.encode(), digest_size=16).hexdigest()
 
 
 def _check_unique(specs: list[PageSpec]) -> None:
-    seen: dict[str, PageSpec] = {}
+    seen: set[str] = set()
     for spec in specs:
         if spec.path in seen:
             raise DuplicateURLError(f"two pages would be written to /{spec.path}; one would be lost")
-        seen[spec.path] = spec
+        seen.add(spec.path)
 
 
-def render_into(folder: Path, specs: list[PageSpec], renderer: Renderer) -> None:
-    """Render every spec and write it below ``folder`` (in parallel when worth it)."""
+def _remove(output: Path, rel: str) -> None:
+    target = output / rel
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != output:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
+
+
+def render_into(
+    folder: Path, specs: list[PageSpec], renderer: Renderer, *, skip: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Render specs below ``folder``; return path → hash of the bytes.
+
+    A file whose bytes hash to ``skip[path]`` is not written. With enough work
+    the processes first render the entry pages and each entry's partials
+    (cards, archive lines), each for its own share of the entries; the lists,
+    which repeat those partials, are rendered after, by processes that inherit
+    all of them.
+    """
     n = workers()
-    if n > 1 and len(specs) >= PARALLEL_MIN_PAGES:
-        # Interleave so each process gets a fair share of every page kind.
-        chunks = [specs[i::n] for i in range(n)]
-        with _pool(n, _RenderJob(folder, renderer)) as pool:
-            pool.map(_render_chunk, chunks)
-    else:
-        _RenderJob(folder, renderer).run(specs)
+    job = _RenderJob(folder, renderer, skip or {})
+    if n == 1 or len(specs) < PARALLEL_MIN_PAGES:
+        return job.run(specs)
+    first = [s for s in specs if s.template == "entry.html"]
+    rest = [s for s in specs if s.template != "entry.html"]
+    hashes: dict[str, str] = {}
+    share = -(-len(first) // n)
+    with _pool(n, job) as pool:
+        for part, partials in pool.map(_render_entries, [first[i * share : (i + 1) * share] for i in range(n)]):
+            hashes.update(part)
+            renderer.merge_partials(partials)
+    with _pool(n, job) as pool:
+        for part in pool.map(_render_chunk, [rest[i::n] for i in range(n)]):
+            hashes.update(part)
+    return hashes
 
 
 # -- processes ---------------------------------------------------------------
@@ -147,14 +329,23 @@ def _load_chunk(paths: list[Path]) -> list[Entry]:
 
 
 class _RenderJob:
-    def __init__(self, folder: Path, renderer: Renderer) -> None:
+    def __init__(self, folder: Path, renderer: Renderer, skip: dict[str, str]) -> None:
         self.folder = folder
         self.renderer = renderer
+        self.skip = skip
 
-    def run(self, specs: list[PageSpec]) -> None:
+    def run(self, specs: list[PageSpec]) -> dict[str, str]:
         made: set[Path] = set()
+        hashes: dict[str, str] = {}
         for spec in specs:
-            data = self.renderer.render(spec)
+            if spec.template == "static:":
+                data = Path(spec.context["source"]).read_bytes()
+            else:
+                data = self.renderer.render(spec)
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            hashes[spec.path] = digest
+            if self.skip.get(spec.path) == digest:
+                continue
             target = self.folder / spec.path
             parent = target.parent
             if parent not in made:
@@ -162,7 +353,15 @@ class _RenderJob:
                 made.add(parent)
             with open(target, "wb") as fh:
                 fh.write(data)
+        return hashes
 
 
-def _render_chunk(specs: list[PageSpec]) -> None:
-    _JOB.run(specs)
+def _render_chunk(specs: list[PageSpec]) -> dict[str, str]:
+    return _JOB.run(specs)
+
+
+def _render_entries(specs: list[PageSpec]) -> tuple[dict[str, str], dict]:
+    hashes = _JOB.run(specs)
+    renderer = _JOB.renderer
+    renderer.warm_partials([spec.context["entry"] for spec in specs])
+    return hashes, renderer.partials()

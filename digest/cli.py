@@ -28,7 +28,7 @@ def _config(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     from digest.build import build
 
-    result = build(_config(args))
+    result = build(_config(args), use_cache=not args.no_cache)
     print(result.summary())
     return 0
 
@@ -61,6 +61,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the site into site/")
     _site_options(p)
+    p.add_argument("--no-cache", action="store_true", help="ignore .digest-cache/ and write every file (a cold build)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="build, serve and live-reload while you edit")

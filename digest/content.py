@@ -16,7 +16,7 @@ import yaml
 from digest.config import SiteConfig
 from digest.errors import ContentError
 from digest.markup import lede, render_markdown
-from digest.model import Entry, slugify
+from digest.model import Body, Entry, slugify
 
 try:  # the C loader is several times faster; fall back where it is missing
     from yaml import CSafeLoader as _SafeLoader
@@ -190,7 +190,7 @@ def _make_entry(
         title=title.strip(),
         date=when,
         slug=slug,
-        body_html=body_html,
+        body=Body(body_html),
         tags=tags,
         tag_slugs=tuple(slugify(t) for t in tags),
         source=values["source"],

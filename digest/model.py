@@ -27,6 +27,35 @@ def slugify(text: str) -> str:
     return _slugify(text, replacements=_KAZAKH, max_length=MAX_SLUG, word_boundary=True)
 
 
+class Body:
+    """An entry's HTML body, held in memory or read on demand from a cache pack.
+
+    Lists, archives and unchanged pages never need bodies, so a warm build
+    does not load them.
+    """
+
+    __slots__ = ("_html", "_ref")
+
+    def __init__(self, html: str | None = None, ref: tuple[str, int, int] | None = None) -> None:
+        self._html = html
+        self._ref = ref  # (pack file, offset, length)
+
+    @property
+    def html(self) -> str:
+        if self._html is None:
+            path, offset, length = self._ref  # type: ignore[misc]
+            with open(path, "rb") as fh:
+                fh.seek(offset)
+                self._html = fh.read(length).decode("utf-8")
+        return self._html
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Body) and self.html == other.html
+
+    def __reduce__(self):
+        return (Body, (self._html, self._ref))
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One news entry, read from ``content/**/*.md``.
@@ -40,7 +69,7 @@ class Entry:
     title: str
     date: datetime
     slug: str
-    body_html: str
+    body: Body
     tags: tuple[str, ...] = ()
     tag_slugs: tuple[str, ...] = ()
     source: str | None = None
@@ -56,6 +85,10 @@ class Entry:
     slug_given: bool = False
     extra: dict = field(default_factory=dict, compare=False)
     digest: str = ""  # fingerprint of the source file and the settings it was read with
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
 
     @property
     def url(self) -> str:
@@ -77,6 +110,10 @@ class Tag:
     name: str
     slug: str
     entries: tuple[Entry, ...]
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
 
     @property
     def url(self) -> str:

@@ -1,7 +1,7 @@
 """Writing the site: into a staging folder, then one swap into place.
 
 A failed build removes its staging folder and leaves the previous site as it
-was. A path written twice is an error (two pages would silently become one).
+was.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from digest.errors import DuplicateURLError, OutputError
+from digest.errors import OutputError
 
 MARKER = ".digest-output"
 MARKER_TEXT = "This folder is written by `digest build` and replaced whole on every build.\n"
@@ -24,37 +24,6 @@ class Staging:
         _check_output(output, protect)
         output.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".digest-staging-{output.name}-", dir=output.parent))
-        self.written: set[str] = set()
-        self.count = 0
-        self._dirs: set[Path] = {self.path}
-
-    def write(self, rel: str, data: bytes) -> None:
-        if rel in self.written:
-            raise DuplicateURLError(f"two pages would be written to /{rel}; one would be lost")
-        target = self.path / rel
-        if not _inside(target, self.path):
-            raise OutputError(f"refusing to write outside the output folder: {rel!r}")
-        self.written.add(rel)
-        folder = target.parent
-        if folder not in self._dirs:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(folder)
-        target.write_bytes(data)
-        self.count += 1
-
-    def copy_tree(self, source: Path, rel: str) -> int:
-        """Copy a folder of static files (later copies win over earlier ones)."""
-        if not source.is_dir():
-            return 0
-        n = 0
-        for path in sorted(source.rglob("*")):
-            if path.is_dir() or any(p.startswith(".") for p in path.relative_to(source).parts):
-                continue
-            target = self.path / rel / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            n += 1
-        return n
 
     def commit(self) -> None:
         (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -82,8 +51,13 @@ class Staging:
             self.discard()
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return os.path.normpath(path).startswith(os.path.normpath(folder) + os.sep)
+def marker_stamp(folder: Path) -> tuple[int, int, int] | None:
+    """Identifies one output folder as written: its marker file's device, inode and time."""
+    try:
+        st = (folder / MARKER).stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
 
 
 def _check_output(output: Path, protect: tuple[Path, ...]) -> None:

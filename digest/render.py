@@ -86,7 +86,7 @@ class Renderer:
     def check_templates(self, names) -> None:
         """Load every template a plan needs, so a missing one fails before any rendering."""
         for name in sorted(set(names)):
-            if not name.startswith("feed:"):
+            if not name.startswith(("feed:", "static:")):
                 self.template(name)
 
     def partial(self, name: str, entry: Entry) -> Markup:
@@ -97,6 +97,28 @@ class Renderer:
             html = self._render(self.template(name), entry.url, {"entry": entry}).strip()
             self._partials[memo] = html
         return Markup(html)
+
+    PARTIALS = ("_card.html", "_archive_item.html")
+
+    def warm_partials(self, entries) -> None:
+        """Render the usual partials of these entries ahead of the lists."""
+        names = [n for n in self.PARTIALS if self._exists(n)]
+        for entry in entries:
+            for name in names:
+                self.partial(name, entry)
+
+    def partials(self) -> dict:
+        return dict(self._partials)
+
+    def merge_partials(self, partials: dict) -> None:
+        self._partials.update(partials)
+
+    def _exists(self, name: str) -> bool:
+        try:
+            self.env.get_template(name)
+        except jinja2.TemplateNotFound:
+            return False
+        return True
 
     def render(self, spec: PageSpec) -> bytes:
         if spec.template.startswith("feed:"):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import tree_digest
+from sitetools import tree_digest
 from digest.cli import main
 
 GOOD_HEAD = "---\ntitle: A good entry\ndate: 2023-03-10T14:20:00+06:00\ntags: [Elections]\n---\nBody.\n"

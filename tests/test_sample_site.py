@@ -10,7 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
-from conftest import SAMPLE_SITE
+from sitetools import SAMPLE_SITE
 
 EXPECTED = SAMPLE_SITE / "expected"
 

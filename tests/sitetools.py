@@ -1,0 +1,18 @@
+"""Helpers shared by the build tests (importable as ``sitetools``)."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+SAMPLE_SITE = TESTS / "sample_site"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` with the sha256 of its bytes (and its mtime)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            out[path.relative_to(folder).as_posix()] = f"{hashlib.sha256(data).hexdigest()} {path.stat().st_mtime_ns}"
+    return out
