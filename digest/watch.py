@@ -174,8 +174,8 @@ class Watcher:
         self._observer.start()
 
     def stop(self) -> None:
-        self._observer.stop()
         if self._observer.is_alive():
+            self._observer.stop()
             self._observer.join()
 
     def is_alive(self) -> bool:

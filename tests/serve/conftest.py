@@ -1,0 +1,69 @@
+"""Fixtures for the preview server: a small site in tmp_path, a running server, Chromium."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from digest.config import load_config
+from digest.serve import PreviewServer
+from serve_helpers import CHROMIUM, CHROMIUM_ARGS, TIMEOUT, RecordingBuilder, Running, make_site
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "site-root")
+
+
+@pytest.fixture
+def start_server() -> Iterator[Callable[..., Running]]:
+    started: list[PreviewServer] = []
+
+    def start(root: Path, **kwargs) -> Running:
+        builders: list[RecordingBuilder] = []
+
+        def factory(config):
+            builders.append(RecordingBuilder(config))
+            return builders[-1]
+
+        server = PreviewServer(load_config(root, drafts=kwargs.pop("drafts", False)), port=0,
+                               builder_factory=factory, **kwargs)
+        started.append(server)
+        server.start()
+        return Running(server, builders)
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def running(site: Path, start_server) -> Running:
+    return start_server(site)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium driven by Playwright; skips where either is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("no playwright: pip install playwright")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT * 1000)
+    yield tab
+    context.close()
