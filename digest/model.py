@@ -85,14 +85,14 @@ class Entry:
     slug_given: bool = False
     extra: dict = field(default_factory=dict, compare=False)
     digest: str = ""  # fingerprint of the source file and the settings it was read with
+    url: str = field(init=False, compare=False)  # relative to the site root: 2023/03/10/<slug>/
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", f"{self.date:%Y/%m/%d}/{self.slug}/")
 
     @property
     def body_html(self) -> str:
         return self.body.html
-
-    @property
-    def url(self) -> str:
-        return f"{self.date:%Y/%m/%d}/{self.slug}/"
 
     @property
     def tag_links(self) -> tuple[tuple[str, str], ...]:

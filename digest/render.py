@@ -158,6 +158,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat templates on every use
     )
     base = config.base_path
     lang = config.language if config.language in MONTHS else "en"

@@ -1,0 +1,139 @@
+"""Incremental and cached builds write exactly the bytes of a clean cold build."""
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from digest.build import Builder, build
+from digest.config import load_config
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from corpus import generate  # noqa: E402
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _assert_same_as_cold(root: Path, built: Path, tmp_path: Path, label: str) -> None:
+    cold = tmp_path / f"cold-{label}"
+    build(load_config(root, output=cold), use_cache=False)
+    got, want = _tree(built), _tree(cold)
+    assert sorted(got) == sorted(want), f"{label}: files differ: {sorted(set(got) ^ set(want))[:10]}"
+    differing = [name for name in want if got[name] != want[name]]
+    assert not differing, f"{label}: bytes differ in {differing[:10]}"
+    shutil.rmtree(cold)
+
+
+def _edit(rng: random.Random, root: Path, n: int) -> str:
+    content = root / "content"
+    files = sorted(content.rglob("*.md"))
+    path = rng.choice(files)
+    text = path.read_text("utf-8")
+    kind = rng.choice(["title", "tags", "date", "body", "delete", "add", "summary", "draft", "touch"])
+    if kind == "title":
+        text = text.replace('title: "', f'title: "Edited {rng.randint(0, 999)} ', 1)
+    elif kind == "tags":
+        text = text.replace("tags: [", f"tags: [Edited tag {rng.randint(0, 3)}, ", 1)
+    elif kind == "date":
+        lines = text.splitlines(keepends=True)
+        lines = [f"date: 20{rng.randint(18, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T10:00:00+06:00\n"
+                 if line.startswith("date:") else line for line in lines]
+        text = "".join(lines)
+    elif kind == "body":
+        text += f"\nAn added paragraph number {rng.randint(0, 999)}.\n"
+    elif kind == "summary":
+        text = text.replace("lang:", f'summary: "Editor note {rng.randint(0, 99)}"\nlang:', 1)
+    elif kind == "draft":
+        text = text.replace("lang:", "draft: true\nlang:", 1)
+    elif kind == "delete":
+        path.unlink()
+        return f"delete {path.name}"
+    elif kind == "add":
+        new = path.with_name(f"added-{n}.md")
+        new.write_text(text.replace('title: "', f'title: "Added {n} ', 1), "utf-8")
+        return f"add {new.name}"
+    path.write_text(text, "utf-8")
+    return f"{kind} {path.name}"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_in_one_builder_match_cold_builds(tmp_path: Path, seed: int) -> None:
+    root = generate(tmp_path / "root", 60, seed=seed)
+    (root / "digest.toml").write_text(
+        'title = "T"\nbase_url = "https://example.org/"\ntimezone = "Asia/Almaty"\nper_page = 5\nfeed_limit = 4\n',
+        "utf-8",
+    )
+    rng = random.Random(seed)
+    builder = Builder(load_config(root))
+    first = builder.build()
+    assert first.full
+    for step in range(12):
+        what = _edit(rng, root, step)
+        result = builder.build()
+        assert not result.full, what
+        _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
+
+
+def test_fresh_processes_with_the_cache_match_cold_builds(tmp_path: Path) -> None:
+    root = generate(tmp_path / "root", 40, seed=7)
+    rng = random.Random(7)
+    build(load_config(root))
+    for step in range(8):
+        what = _edit(rng, root, step)
+        result = build(load_config(root))  # a new Builder each time: the disk cache only
+        assert not result.full, what
+        _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
+
+
+def test_nothing_changed_renders_and_writes_nothing(tmp_path: Path) -> None:
+    root = generate(tmp_path / "root", 30, seed=3)
+    build(load_config(root))
+    stamps = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()}
+    again = build(load_config(root))
+    assert (again.rendered, again.written, again.removed) == (0, 0, 0)
+    assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()} == stamps
+
+
+def test_body_edit_rewrites_only_what_shows_the_body(tmp_path: Path) -> None:
+    root = generate(tmp_path / "root", 30, seed=4)
+    build(load_config(root))
+    path = sorted((root / "content").rglob("*.md"))[5]
+    path.write_text(path.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
+    result = build(load_config(root))
+    assert 1 <= result.written < 15  # its page and the feeds, not the whole site
+    _assert_same_as_cold(root, root / "site", tmp_path, "body edit")
+
+
+def test_template_change_rebuilds_affected_pages(tmp_path: Path) -> None:
+    root = generate(tmp_path / "root", 20, seed=5)
+    build(load_config(root))
+    (root / "templates").mkdir()
+    (root / "templates/404.html").write_text("<p>Lost</p>\n", "utf-8")
+    result = build(load_config(root))
+    assert result.written == 1
+    assert (root / "site/404.html").read_text("utf-8") == "<p>Lost</p>\n"
+    _assert_same_as_cold(root, root / "site", tmp_path, "template change")
+
+
+def test_deleted_output_falls_back_to_a_full_build(tmp_path: Path) -> None:
+    root = generate(tmp_path / "root", 20, seed=6)
+    build(load_config(root))
+    shutil.rmtree(root / "site")
+    result = build(load_config(root))
+    assert result.full
+    _assert_same_as_cold(root, root / "site", tmp_path, "after rm -rf site")
+
+
+def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    root = generate(tmp_path / "root", 20, seed=8)
+    build(load_config(root))
+    for path in (root / ".digest-cache").iterdir():
+        path.write_bytes(b"not a pickle")
+    result = build(load_config(root))
+    assert result.entries > 0
+    _assert_same_as_cold(root, root / "site", tmp_path, "damaged cache")
