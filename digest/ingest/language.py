@@ -40,7 +40,11 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _KAZAKH = re.compile("[" + "".join(sorted(_KK_LETTERS)) + "]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _OTHER_LETTERS = re.compile(r"[\u0370-\u03ff\u0590-\u06ff\u10a0-\u10ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
-_SAMPLE = 4000  # characters: plenty to tell these languages apart
+_SAMPLE = 2000  # characters: plenty to tell these languages apart
+_LATIN_LOOKUP: dict[str, tuple[str, ...]] = {}
+for _lang, _vocab in _LATIN_WORDS.items():
+    for _word in _vocab:
+        _LATIN_LOOKUP[_word] = _LATIN_LOOKUP.get(_word, ()) + (_lang,)
 
 
 def detect_language(text: str) -> str | None:
@@ -57,12 +61,14 @@ def detect_language(text: str) -> str | None:
         if kazakh >= max(3, cyrillic * 0.02):
             return "kk"
         words = _WORDS.findall(text.lower())
-        kk = sum(w in _CYRILLIC_WORDS["kk"] for w in words)
-        ru = sum(w in _CYRILLIC_WORDS["ru"] for w in words)
+        kk = len([w for w in words if w in _CYRILLIC_WORDS["kk"]])
+        ru = len([w for w in words if w in _CYRILLIC_WORDS["ru"]])
         return "kk" if kk > ru * 2 and kk >= 3 else "ru"
     if latin >= other:
-        words = _WORDS.findall(text.lower())
-        scores = {lang: sum(w in vocab for w in words) for lang, vocab in _LATIN_WORDS.items()}
+        scores = dict.fromkeys(_LATIN_WORDS, 0)
+        for word in _WORDS.findall(text.lower()):
+            for lang in _LATIN_LOOKUP.get(word, ()):
+                scores[lang] += 1
         best = max(scores, key=scores.get)
         if best != "en" and scores[best] > 2 * scores["en"] and scores[best] >= 3:
             return best

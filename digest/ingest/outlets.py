@@ -10,6 +10,7 @@ import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from digest.errors import ConfigError
@@ -41,6 +42,7 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in ordered) or r"(?!x)x"
 
 
+@lru_cache(maxsize=2048)  # one line is looked up several times (chrome, heading, menu)
 def fold(text: str) -> str:
     """Case- and spacing-insensitive form used for every lookup."""
     return " ".join(text.casefold().split())
@@ -99,7 +101,8 @@ class OutletKnowledge:
         self.label_pattern = re.compile(
             rf"^(?P<label>{_alternation(label_groups)})\s*[:：]\s*(?P<value>.*)$", re.IGNORECASE)
         self.stop_set = frozenset(fold(s) for s in self.stop_sections)
-        self._chrome_folded = tuple(fold(p) for p in self.chrome_phrases)
+        # matched against the folded line, so no case-insensitive matching is needed
+        self._chrome_folded = re.compile(_alternation(fold(p) for p in self.chrome_phrases))
         self.chrome_line_set = frozenset(fold(s) for s in self.chrome_lines)
         self.menu_set = frozenset(fold(s) for s in self.menu_words)
         self._menu_max = max((len(m.split()) for m in self.menu_set), default=1)
@@ -158,7 +161,7 @@ class OutletKnowledge:
         key = fold(line)
         if key.rstrip(":") in self.chrome_line_set:
             return True
-        return any(phrase in key for phrase in self._chrome_folded)
+        return self._chrome_folded.search(key) is not None
 
     def is_menu(self, line: str) -> bool:
         """True when the line is made mostly of menu words (``About us Contacts …``)."""

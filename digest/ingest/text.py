@@ -197,11 +197,16 @@ def _wrap_width(lines: list[str], k: OutletKnowledge) -> int | None:
     return max(evidence)
 
 
-def _stands_alone(line: str, k: OutletKnowledge) -> bool:
-    """A line that is a field of its own and never the rest of the line above."""
+def _stands_alone(line: str, k: OutletKnowledge, *, opening: bool = True) -> bool:
+    """A line that is a field of its own: never the rest of the line above (nor, unless it
+    opens a paragraph such as a dateline does, continued by the line below)."""
     if k.label(line) or k.is_stop(line) or k.is_chrome(line):
         return True
-    if line[0] in "#©@" or (k.byline_pattern.match(line) and len(line.split()) <= 16 and not ends_sentence(line)):
+    words = len(line.split())
+    if line[0] in "#©@" or (k.byline_pattern.match(line) and words <= 16 and not ends_sentence(line)):
+        return True
+    # a bare number may be the end of a wrapped sentence (`…due in` / `2026.`): not a counter here
+    if _is_widget(line, words, counters=False) or (opening and k.dateline(line) is not None):
         return True
     found = find_date(line) if len(line) <= 80 else None
     return found is not None and _mostly_date(line, found)
@@ -224,7 +229,8 @@ def _join_wrapped(raw: list[str], k: OutletKnowledge) -> list[str]:
             last = prev[prev.rfind("\n") + 1:]
             numbered = _NUMBERED.match(ln) is not None
             # the width is a lower bound (the longest line seen to wrap): allow a little over it
-            if width and width * 0.6 <= len(last) <= width * 1.15 and (ln[0].islower() or not last.endswith(":")):
+            if (width and width * 0.6 <= len(last) <= width * 1.15 and (ln[0].islower() or not last.endswith(":"))
+                    and (ln[0].islower() or not _stands_alone(last, k, opening=False))):
                 first_word = len(ln.split(None, 1)[0])
                 if _RANKED.match(last) and _RANKED.match(ln):
                     joins = False  # `1 Headline` then `2 Headline`: a list
@@ -256,6 +262,16 @@ def _is_switcher(text: str) -> bool:
         return len(tokens[0]) <= 3 or len(tokens[0]) >= 28
     short = sum(len(t) <= 3 for t in tokens)
     return short * 10 >= len(tokens) * 7 and len(tokens) <= 12
+
+
+def _is_widget(text: str, words: int, *, counters: bool = True) -> bool:
+    """Phone numbers, counters, currency rates, weather."""
+    if words <= 14 and _DIGIT.search(text):
+        if _PHONE.match(text) or (counters and _COUNTER.match(text)):
+            return True
+        if _CURRENCY.search(text) and not ends_sentence(text):
+            return True
+    return words <= 6 and _WEATHER.search(text) is not None
 
 
 def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
@@ -301,14 +317,7 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
         if caption["copy"] or caption.start() > 0 or caption["label"]:
             line.role, line.kind, line.value = CAPTION, "photo", credit
             return line
-    if n <= 14 and _DIGIT.search(text):
-        if _PHONE.match(text) or _COUNTER.match(text):
-            line.role = CHROME
-            return line
-        if _CURRENCY.search(text) and not ends_sentence(text):
-            line.role = CHROME
-            return line
-    if n <= 6 and _WEATHER.search(text):
+    if _is_widget(text, n):
         line.role = CHROME
         return line
     caps = _CAPS_NAME.match(text)
