@@ -37,15 +37,18 @@ _BULLET = re.compile(r"^[•·▪►●◦■□➤→]\s*")
 _NUMBERED = re.compile(r"^\d{1,2}[.)]\s+\S")
 _RANKED = re.compile(r"^\d{1,2}\s+\S")
 _PHONE = re.compile(r"^\+?\d[\d\s()\-\u00a0]{7,}\d$")
-_COUNTER = re.compile(r"^(?:[👁👀💬❤🔥]\ufe0f?|views?|просмотр\w*|қаралым\w*|comments?|комментари\w*)?\s*:?\s*[\d\s\u00a0.,kKкК]+$",
-                      re.IGNORECASE)
-_CURRENCY = re.compile(r"\b(?:usd|eur|rub|cny|kzt|gbp)\b|курс\w* валют|валюта бағам|currency|\$\s?\d|€\s?\d", re.IGNORECASE)
+_COUNTER = re.compile(
+    r"^(?:[👁👀💬❤🔥]\ufe0f?|views?|просмотр\w*|қаралым\w*|comments?|комментари\w*)?\s*:?\s*[\d\s\u00a0.,kKкК]+$",
+    re.IGNORECASE)
+_CURRENCY = re.compile(r"\b(?:usd|eur|rub|cny|kzt|gbp)\b|курс\w* валют|валюта бағам|currency|\$\s?\d|€\s?\d",
+                       re.IGNORECASE)
 _WEATHER = re.compile(r"℃|°\s?[CF]?\b|\bweather\b|погода|ауа райы", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"\s[»›>/|]\s|[»›]|^>$|\s>$|^<|\|$")
 _WIRE_SLUG = re.compile(r"^[A-Z]{2,}(?:\s+[A-Z0-9]{2,}){1,5}$")
 _CAPS_NAME = re.compile(r"^(?P<name>[^\W\d_][^\W\d_'’\-]*(?:[ \-][^\W\d_][^\W\d_'’\-]*){1,3})\s*:$")
 _CAPTION_CREDIT = re.compile(
-    r"(?:^|(?<=[.!?»”)])\s+|\s)(?:(?P<label>Photo credit|Photo|Фото|Сурет|Image)\s*:|(?P<copy>Copyright|©))\s*(?P<value>\S.*)$")
+    r"(?:^|(?<=[.!?»”)])\s+|\s)"
+    r"(?:(?P<label>Photo credit|Photo|Фото|Сурет|Image)\s*:|(?P<copy>Copyright|©))\s*(?P<value>\S.*)$")
 _FOOTER = re.compile(r"^(?:©|\(c\)|copyright)\s*(?P<owner>.+?)[\s,.]*(?:\d{4}(?:\s*[–-]\s*\d{4})?)?\.?$", re.IGNORECASE)
 _FOOTER_YEAR = re.compile(r"\d{4}\.?$")
 _CRAWL = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d\d-\d\d)(?=\s|$)")
@@ -183,7 +186,7 @@ def _wrap_width(lines: list[str], k: OutletKnowledge) -> int | None:
     going on below.
     """
     evidence = []
-    for a, b in zip(lines, lines[1:]):
+    for a, b in zip(lines, lines[1:], strict=False):
         if len(a) < 40 or not b or ends_sentence(a) or a.endswith(":") or _RANKED.match(a) or _NUMBERED.match(a):
             continue  # list items are lines of their own, not wrapped text
         tail = a.rsplit(None, 1)[-1]
@@ -378,7 +381,7 @@ def read_lines(text: str, k: OutletKnowledge) -> tuple[str | None, list[Line]]:
     for i, first in enumerate(raw):
         if first.strip():
             m = _CRAWL.match(first)
-            if m:
+            if m and _real_date(m["date"]):
                 crawl, raw[i] = m["date"], first[m.end():]
             break
     lines: list[Line] = []
@@ -395,6 +398,14 @@ def read_lines(text: str, k: OutletKnowledge) -> tuple[str | None, list[Line]]:
         prev = line.role
     _mark_list_intros(lines)
     return crawl, lines
+
+
+def _real_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _mark_list_intros(lines: list[Line]) -> None:
@@ -460,7 +471,7 @@ def _pick_title(header: list[Line], lines: list[Line], body_text: str, k: Outlet
             key = collapse(line.text).casefold()
             seen[key] = seen.get(key, 0) + 1
     candidates = []
-    for pos, line in enumerate(header):
+    for line in header:
         if line.role not in (OTHER, PROSE) or line.bullet:
             continue
         text = collapse(line.text)
@@ -572,7 +583,7 @@ def parse_dump(text: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Page
         found = k.dateline(line.text)
         if found is not None:
             if n:
-                start = lines.index(body_lines[n])
+                start = next(i for i, ln in enumerate(lines) if ln is body_lines[n])
                 body_lines = body_lines[n:]
             facts.dateline = found.place
             dateline = found
