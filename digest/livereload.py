@@ -5,6 +5,10 @@ a small script holding the token it was served with; the script long-polls
 :data:`ENDPOINT` and reloads the page as soon as the token changes. While the
 last build failed, HTML responses also carry an overlay with its one-line
 error message (the previous good site is still what is served).
+
+A build also tells which entry pages it changed: a browser whose page is gone
+after the build (the title, and so the slug, of its entry changed) follows the
+one changed entry to its new address instead of showing a 404.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ENDPOINT = "/__digest__/livereload"
 OVERLAY_ID = "digest-error-overlay"
@@ -27,6 +31,7 @@ class Snapshot:
 
     token: str
     error: str | None
+    pages: tuple[str, ...] = ()
 
 
 class BuildState:
@@ -43,6 +48,7 @@ class BuildState:
         self._building = False
         self._readers = 0
         self._error: str | None = None
+        self._pages: tuple[str, ...] = ()
         self._closed = False
         self.last_build_done = 0.0  # wall-clock time the last build finished
         self.last_build_seconds = 0.0
@@ -89,6 +95,7 @@ class BuildState:
                 self._building = False
                 self._builds += 1
                 self._error = outcome.error
+                self._pages = tuple(outcome.pages) if outcome.error is None else ()
                 self.last_build_seconds = time.perf_counter() - start
                 self.last_build_done = time.time()
                 self._cond.notify_all()
@@ -100,7 +107,7 @@ class BuildState:
             while self._building:
                 self._cond.wait()
             self._readers += 1
-            snapshot = Snapshot(self._token(), self._error)
+            snapshot = self._snapshot()
         try:
             yield snapshot
         finally:
@@ -118,7 +125,10 @@ class BuildState:
                 if left <= 0:
                     break
                 self._cond.wait(left)
-            return Snapshot(self._token(), self._error)
+            return self._snapshot()
+
+    def _snapshot(self) -> Snapshot:
+        return Snapshot(self._token(), self._error, self._pages)
 
     def wait_for_builds(self, count: int, timeout: float) -> bool:
         """Block until ``count`` builds have finished; False on timeout."""
@@ -135,17 +145,22 @@ class BuildState:
 @dataclass
 class BuildOutcome:
     error: str | None = None
+    pages: list[str] = field(default_factory=list)  # URL paths of the entries this build changed
 
 
 SCRIPT = """<script>
 (function () {
   var token = %(token)s, endpoint = %(endpoint)s;
+  function follow(state) {
+    if (state.error || !state.pages || state.pages.length !== 1) { location.reload(); return; }
+    fetch(location.href, {method: "HEAD", cache: "no-store"})
+      .then(function (r) { if (r.status === 404) { location.href = state.pages[0]; } else { location.reload(); } },
+            function () { location.reload(); });
+  }
   function poll() {
     fetch(endpoint + "?since=" + encodeURIComponent(token), {cache: "no-store"})
       .then(function (r) { if (!r.ok) { throw new Error("status " + r.status); } return r.json(); })
-      .then(function (state) {
-        if (state.token !== token) { location.reload(); } else { poll(); }
-      })
+      .then(function (state) { if (state.token !== token) { follow(state); } else { poll(); } })
       .catch(function () { setTimeout(poll, 1000); });
   }
   if (document.readyState === "complete") { poll(); } else { window.addEventListener("load", poll); }

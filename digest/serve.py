@@ -19,6 +19,7 @@ from pathlib import Path
 
 from digest.build import Builder
 from digest.config import CONFIG_NAME, SiteConfig, load_config
+from digest.content import read_entry
 from digest.errors import DigestError, OutputError
 from digest.livereload import BuildState, error_text
 from digest.serve_http import PreviewHTTPServer
@@ -124,6 +125,7 @@ class PreviewServer:
                     self._reload_config()
                     changed = None  # every page may change
                 result = self._build(changed)
+                outcome.pages = self._entry_pages(changed)
             except DigestError as exc:
                 outcome.error = str(exc)
             except Exception as exc:  # a bug, or the disk: keep serving, say what it was
@@ -135,6 +137,22 @@ class PreviewServer:
             what = "built" if changed is None else f"rebuilt ({_describe(changed, self.config.root)})"
             self._report(f"{what}: {result.entries} entries, {result.pages} pages in {result.seconds:.2f} s")
         return outcome.error
+
+    def _entry_pages(self, changed: set[Path] | None, most: int = 5) -> list[str]:
+        """URL paths of the (few) changed entries that are pages of the site now."""
+        config = self.config
+        paths = sorted(p for p in changed or () if p.suffix == ".md" and p.is_relative_to(config.content_dir))
+        if len(paths) > most:
+            return []
+        pages = []
+        for path in paths:
+            try:
+                entry = read_entry(path, config)
+            except (DigestError, OSError):  # deleted, or moved away again since the build
+                continue
+            if config.drafts or not entry.draft:
+                pages.append(config.base_path + entry.url)
+        return pages
 
     def _build(self, changed: set[Path] | None):
         build = self._builder.build

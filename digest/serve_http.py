@@ -176,7 +176,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _livereload(self, query: str, send_body: bool) -> None:
         since = parse_qs(query).get("since", [""])[0]
         snapshot = self.server.preview.state.wait_for_change(since, LONG_POLL)
-        body = json.dumps({"token": snapshot.token, "error": snapshot.error}).encode("utf-8")
+        body = json.dumps({"token": snapshot.token, "error": snapshot.error, "pages": snapshot.pages}).encode("utf-8")
         self._send(HTTPStatus.OK, "application/json", body if send_body else None, len(body))
 
     def _file(self, path: str, query: str, send_body: bool) -> None:
