@@ -254,7 +254,8 @@ def _templates_digest(config: SiteConfig) -> str:
 
 
 def _key_hash(key: tuple, settings: str) -> str:
-    return hashlib.blake2b(repr(key).encode("utf-8") + settings.encode(), digest_size=16).hexdigest()
+    text = "\x1f".join([settings, *map(str, key)])
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _check_unique(specs: list[PageSpec]) -> None:

@@ -16,7 +16,7 @@ import logging
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from digest import __version__
@@ -25,7 +25,7 @@ from digest.model import Body, Entry
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 ENTRIES = "entries.pickle"
 BODIES = "bodies.pack"
 MANIFEST = "manifest.pickle"
@@ -101,10 +101,27 @@ def _dump(value) -> bytes:
     return pickle.dumps({"format": FORMAT, "version": __version__, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+_FIELDS = [f.name for f in fields(Entry) if f.init and f.name != "body"]
+
+
+def _pack_entry(entry: Entry) -> tuple:
+    """An entry as plain values: much faster to pickle than the dataclass."""
+    return (entry.body._ref, *[getattr(entry, name) for name in _FIELDS])
+
+
+def _unpack_entry(values: tuple) -> Entry:
+    return Entry(body=Body(None, values[0]), **dict(zip(_FIELDS, values[1:])))
+
+
 def load_entries(cache_dir: Path, settings: str) -> EntryCache:
     value = _read_pickle(cache_dir / ENTRIES)
-    if isinstance(value, EntryCache) and value.settings == settings:
-        return value
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == settings:
+        try:
+            entries = {rel: (Stamp(size, mtime), _unpack_entry(values)) for rel, size, mtime, values in value[1]}
+        except (TypeError, ValueError) as exc:
+            log.info("ignoring the entry cache: %s", exc)
+        else:
+            return EntryCache(settings=settings, entries=entries)
     return EntryCache(settings=settings)
 
 
@@ -146,8 +163,8 @@ def save_entries(cache_dir: Path, cache: EntryCache) -> None:
             offset += len(data)
     if rewrite:
         os.replace(tmp, pack)
-    on_disk = EntryCache(settings=cache.settings, entries=stored)
-    _write_atomic(cache_dir / ENTRIES, _dump(on_disk))
+    rows = [(rel, stamp.size, stamp.mtime_ns, _pack_entry(entry)) for rel, (stamp, entry) in stored.items()]
+    _write_atomic(cache_dir / ENTRIES, _dump((cache.settings, rows)))
     cache.entries = stored
 
 

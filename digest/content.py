@@ -6,6 +6,7 @@ can, and the field, e.g. ``content/2023/x.md:3: date: could not read …``.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -48,18 +49,15 @@ _TEXT_FIELDS = ("source", "dateline", "author", "summary")
 
 
 def find_entries(content_dir: Path) -> list[Path]:
-    """Every ``*.md`` below the folder, in a stable order; hidden files skipped."""
+    """Every ``*.md`` below the folder, in a stable order; hidden files and folders skipped."""
     if not content_dir.is_dir():
         return []
-    found = []
-    for path in content_dir.rglob("*.md"):
-        rel = path.relative_to(content_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_file():
-            found.append(path)
+    found: list[str] = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
     found.sort()
-    return found
+    return [Path(p) for p in found]
 
 
 def read_entry(path: Path, config: SiteConfig) -> Entry:

@@ -86,9 +86,12 @@ class Entry:
     extra: dict = field(default_factory=dict, compare=False)
     digest: str = ""  # fingerprint of the source file and the settings it was read with
     url: str = field(init=False, compare=False)  # relative to the site root: 2023/03/10/<slug>/
+    ident: str = field(init=False, compare=False, repr=False)  # what a page key holds of this entry
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "url", f"{self.date:%Y/%m/%d}/{self.slug}/")
+        url = f"{self.date:%Y/%m/%d}/{self.slug}/"
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "ident", f"{self.digest} {url}")
 
     @property
     def body_html(self) -> str:

@@ -61,7 +61,7 @@ class PageSpec:
     path: str  # relative to the output folder
     template: str  # a template name, or "feed:atom" / "feed:rss"
     context: dict = field(compare=False)
-    key: tuple = ()
+    key: tuple = ()  # of strings and numbers: everything the bytes depend on
 
 
 class Renderer:
@@ -190,9 +190,9 @@ def month_name(month: int, lang: str = "en") -> str:
     return MONTHS.get(lang, MONTHS["en"])[month - 1].capitalize()
 
 
-def _ids(entries) -> tuple:
+def _ids(entries) -> str:
     """What a list of entries contributes to a page key."""
-    return tuple((e.digest, e.url) for e in entries)
+    return "\n".join([e.ident for e in entries])
 
 
 def plan_site(site: Site, config: SiteConfig) -> list[PageSpec]:

@@ -134,8 +134,8 @@ class PreviewServer:
         if outcome.error is not None:
             self._report(error_text(outcome.error))
         else:
-            what = "built" if changed is None else f"rebuilt ({_describe(changed, self.config.root)})"
-            self._report(f"{what}: {result.entries} entries, {result.pages} pages in {result.seconds:.2f} s")
+            changes = "" if changed is None else f"{_describe(changed, self.config.root)} changed: "
+            self._report(changes + result.summary())
         return outcome.error
 
     def _entry_pages(self, changed: set[Path] | None, most: int = 5) -> list[str]:

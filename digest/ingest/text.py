@@ -419,32 +419,55 @@ def _mark_list_intros(lines: list[Line]) -> None:
 
 # -- pass 2: body ----------------------------------------------------------------
 
+def _short_sentence(line: Line) -> bool:
+    """``He declined to comment.``: too short to open the article, but part of it."""
+    return line.role == OTHER and line.words >= 3 and ends_sentence(line.text)
+
+
 def find_body(lines: list[Line]) -> tuple[int, int] | None:
-    """Index range ``[start, end]`` of the article's run of prose, or None."""
+    """Index range ``[start, end]`` of the article's run of prose, or None.
+
+    A run that opens after a closing heading (``Related news``, ``Comments``) which
+    itself follows a substantial run is a list of other stories or comments, not the
+    article, however long its items are.
+    """
     runs: list[list[int]] = []
     current: list[int] = []
     gap = 0
+    closed_by_heading = False  # has a heading ended a substantial run?
 
     def close() -> None:
         nonlocal current, gap
+        while current and lines[current[-1]].role == OTHER:
+            current.pop()  # short sentences only count between paragraphs
         if current:
             runs.append(current)
         current, gap = [], 0
+
+    def substantial(run: list[int]) -> bool:
+        prose = [i for i in run if lines[i].role == PROSE]
+        return len(prose) >= 2 or sum(len(lines[i].text) for i in prose) >= 400
 
     for i, line in enumerate(lines):
         role = line.role
         if role == BLANK:
             continue
         if role == PROSE:
+            if not current and closed_by_heading:
+                continue
             current.append(i)
             gap = 0
-        elif role == LIST:
+        elif role == LIST or _short_sentence(line):
             if current:
                 current.append(i)
                 gap = 0
+            elif role == OTHER:
+                gap += 1
         elif role in (CHROME, CAPTION) or (role == LABEL and line.kind in ("photo", "source", "read_also")):
             continue
         elif role in (STOP, DATE, BYLINE) or (role == LABEL and line.kind in ("tags", "author")):
+            if role == STOP and current and substantial(current):
+                closed_by_heading = True
             close()
         else:
             gap += 1
@@ -458,6 +481,9 @@ def find_body(lines: list[Line]) -> tuple[int, int] | None:
         return sum(len(lines[i].text) for i in run if lines[i].role == PROSE)
 
     best = max(runs, key=weight)
+    for i in best:
+        if lines[i].role == OTHER:
+            lines[i].role = PROSE  # a short sentence inside the article
     return best[0], best[-1]
 
 
