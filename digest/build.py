@@ -31,7 +31,7 @@ from digest import cache as cachemod
 from digest.cache import EntryCache, Manifest, Stamp
 from digest.collect import collect
 from digest.config import SiteConfig
-from digest.content import find_entries, read_entry
+from digest.content import find_entries, read_entry, scan_entries
 from digest.errors import DuplicateURLError
 from digest.model import Entry
 from digest.output import Staging, marker_stamp
@@ -120,18 +120,16 @@ class Builder:
                 cachemod.load_entries(config.cache_dir, settings) if self.use_cache else EntryCache(settings)
             )
         cache = self._entries
-        paths = find_entries(config.content_dir)
         found: dict[str, tuple[Stamp, Entry]] = {}
         todo: list[tuple[str, Stamp, Path]] = []
-        for path in paths:
-            rel = path.relative_to(config.content_dir).as_posix()
-            st = path.stat()
+        for rel, full in scan_entries(config.content_dir):
+            st = os.stat(full)
             stamp = Stamp(st.st_size, st.st_mtime_ns)
             hit = cache.get(rel, stamp)
             if hit is not None:
                 found[rel] = (stamp, hit)
             else:
-                todo.append((rel, stamp, path))
+                todo.append((rel, stamp, Path(full)))
         for (rel, stamp, _), entry in zip(todo, read_entries([p for _, _, p in todo], config)):
             found[rel] = (stamp, entry)
         changed = bool(todo) or len(found) != len(cache.entries)

@@ -48,16 +48,30 @@ KNOWN_FIELDS = (
 _TEXT_FIELDS = ("source", "dateline", "author", "summary")
 
 
-def find_entries(content_dir: Path) -> list[Path]:
-    """Every ``*.md`` below the folder, in a stable order; hidden files and folders skipped."""
+def scan_entries(content_dir: Path) -> list[tuple[str, str]]:
+    """(path relative to the folder, full path) of every ``*.md`` below it, sorted.
+
+    Hidden files and folders are skipped. Plain strings: this runs on every
+    rebuild, over every entry.
+    """
     if not content_dir.is_dir():
         return []
-    found: list[str] = []
-    for folder, dirs, files in os.walk(content_dir):
+    top = str(content_dir)
+    cut = len(top) + 1
+    found: list[tuple[str, str]] = []
+    for folder, dirs, files in os.walk(top):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
+        for name in files:
+            if name.endswith(".md") and not name.startswith("."):
+                full = os.path.join(folder, name)
+                found.append((full[cut:].replace(os.sep, "/"), full))
     found.sort()
-    return [Path(p) for p in found]
+    return found
+
+
+def find_entries(content_dir: Path) -> list[Path]:
+    """Every ``*.md`` below the folder, in a stable order; hidden files and folders skipped."""
+    return [Path(full) for _, full in scan_entries(content_dir)]
 
 
 def read_entry(path: Path, config: SiteConfig) -> Entry:
