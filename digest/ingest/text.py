@@ -438,8 +438,8 @@ def find_body(lines: list[Line]) -> tuple[int, int] | None:
 
     def close() -> None:
         nonlocal current, gap
-        while current and lines[current[-1]].role == OTHER:
-            current.pop()  # short sentences only count between paragraphs
+        while current and lines[current[-1]].role == OTHER and lines[current[-1]].words < 4:
+            current.pop()  # `Thank you.` after the last paragraph is too weak a sign
         if current:
             runs.append(current)
         current, gap = [], 0
@@ -458,11 +458,13 @@ def find_body(lines: list[Line]) -> tuple[int, int] | None:
             current.append(i)
             gap = 0
         elif role == LIST or _short_sentence(line):
-            if current:
+            if current and (role == LIST or gap == 0):
                 current.append(i)
                 gap = 0
             elif role == OTHER:
                 gap += 1
+                if gap >= 2:
+                    close()
         elif role in (CHROME, CAPTION) or (role == LABEL and line.kind in ("photo", "source", "read_also")):
             continue
         elif role in (STOP, DATE, BYLINE) or (role == LABEL and line.kind in ("tags", "author")):
