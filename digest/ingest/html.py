@@ -208,19 +208,12 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Pa
     if facts.photo_credit is None:
         facts.photo_credit = _photo_credit(tree, k)
     facts.source_url = doc.url or None
-    if facts.dateline is None or facts.outlet is None or not _from_dateline(facts, k):
-        site = doc.sitename or ""
+    # the agency in the dateline or a credit in the text names a wire story's outlet; else the site
+    if facts.outlet_from not in ("dateline", "source", "attribution"):
+        site = collapse(doc.sitename or "")
         outlet = k.outlet_named(site) or k.outlet_in(site) or (k.outlet_named(doc.hostname) if doc.hostname else None)
         if outlet is not None:
-            facts.outlet = outlet.name
-        elif site and facts.outlet is None:
-            facts.outlet = collapse(site)
+            facts.outlet, facts.outlet_from = outlet.name, "site"
+        elif site:
+            facts.outlet, facts.outlet_from = site, "site"
     return facts
-
-
-def _from_dateline(facts: PageFacts, k: OutletKnowledge) -> bool:
-    """True when the outlet came from an agency named in the dateline."""
-    if not facts.body:
-        return False
-    found = k.dateline(facts.body[0])
-    return found is not None and found.agency is not None

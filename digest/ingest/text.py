@@ -85,6 +85,7 @@ class PageFacts:
     date: PageDate | None = None
     date_source: str | None = None
     outlet: str | None = None
+    outlet_from: str | None = None  # "dateline", "source", "attribution", "header" or "footer"
     source_url: str | None = None
     dateline: str | None = None
     author: str | None = None
@@ -745,32 +746,32 @@ def _outlet(facts: PageFacts, header: list[Line], lines: list[Line], dateline, t
     # 1. the agency in the dateline
     if dateline is not None and dateline.agency:
         outlet = k.agency(dateline.agency)
-        facts.outlet = outlet.name if outlet else dateline.agency
+        facts.outlet, facts.outlet_from = (outlet.name if outlet else dateline.agency), "dateline"
         return
     # 2. a Source: line naming a known outlet
     for line in lines:
         if line.role == LABEL and line.kind == "source" and line.value:
             outlet = k.outlet_named(line.value) or k.outlet_in(line.value)
             if outlet:
-                facts.outlet = outlet.name
+                facts.outlet, facts.outlet_from = outlet.name, "source"
                 return
     # 3. "…, Kazinform reports" / "передает Tabys News"
     attributed, known = _outlet_from_attribution(facts.body, k)
     if attributed and known:
-        facts.outlet = attributed
+        facts.outlet, facts.outlet_from = attributed, "attribution"
         return
     # 4. a known outlet in the site header or a byline
     for line in header:
         outlet = k.outlet_in(line.text) if line.role != PROSE else None
         if outlet:
-            facts.outlet = outlet.name
+            facts.outlet, facts.outlet_from = outlet.name, "header"
             return
     if attributed:
-        facts.outlet = attributed
+        facts.outlet, facts.outlet_from = attributed, "attribution"
         return
     # 5. the site's copyright footer
     for line in tail_all:
         if line.kind == "footer" and line.value:
             outlet = k.outlet_named(line.value)
-            facts.outlet = outlet.name if outlet else line.value
+            facts.outlet, facts.outlet_from = (outlet.name if outlet else line.value), "footer"
             return

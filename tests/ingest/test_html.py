@@ -66,3 +66,13 @@ def test_parse_file_reads_html(tmp_path):
     article = parse_file(path)
     assert article.title == "В Караганде назначили повторные выборы в маслихат"
     assert article.source == str(path)
+
+
+def test_credit_in_the_text_wins_over_the_site_name():
+    html = ("<html><head><title>Observers arrive in Astana</title><meta property='og:site_name' content='Qazaq TV'>"
+            "<meta property='article:published_time' content='2023-03-10T14:20:00+06:00'></head><body><article>"
+            "<h1>Observers arrive in Astana</h1><p>International observers began arriving in the capital on Monday "
+            "ahead of the Majilis election, Kazinform reports.</p><p>The mission will present its preliminary "
+            "findings the day after the vote, officials said.</p></article></body></html>")
+    assert parse_html(html, "x.html").outlet == "Kazinform"
+    assert parse_html(html.replace(", Kazinform reports", ""), "x.html").outlet == "Qazaq TV"
