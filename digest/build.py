@@ -130,7 +130,8 @@ class Builder:
                 found[rel] = (stamp, hit)
             else:
                 todo.append((rel, stamp, Path(full)))
-        for (rel, stamp, _), entry in zip(todo, read_entries([p for _, _, p in todo], config)):
+        pack_dir = config.cache_dir if self.use_cache else None
+        for (rel, stamp, _), entry in zip(todo, read_entries([p for _, _, p in todo], config, pack_dir)):
             found[rel] = (stamp, entry)
         changed = bool(todo) or len(found) != len(cache.entries)
         cache.entries = found
@@ -206,11 +207,17 @@ def load_entries(config: SiteConfig) -> list[Entry]:
     return read_entries(find_entries(config.content_dir), config)
 
 
-def read_entries(paths: list[Path], config: SiteConfig) -> list[Entry]:
+def read_entries(paths: list[Path], config: SiteConfig, pack_dir: Path | None = None) -> list[Entry]:
+    """Read entry files, in parallel when there are many.
+
+    Processes put the bodies straight into pack files in ``pack_dir`` (the
+    cache) and send back only small entries; without a ``pack_dir`` bodies
+    travel back with the entries.
+    """
     n = workers()
     if n > 1 and len(paths) >= PARALLEL_MIN_ENTRIES:
         chunks = [paths[i::n] for i in range(n)]
-        with _pool(n, _LoadJob(config)) as pool:
+        with _pool(n, _LoadJob(config, pack_dir)) as pool:
             parts = pool.map(_load_chunk, chunks)
         # undo the interleaving, so the order is the order of ``paths``
         out: list[Entry] = [None] * len(paths)  # type: ignore[list-item]
@@ -321,10 +328,18 @@ def _pool(n: int, job):
 @dataclass
 class _LoadJob:
     config: SiteConfig
+    pack_dir: Path | None
 
 
 def _load_chunk(paths: list[Path]) -> list[Entry]:
-    return [read_entry(path, _JOB.config) for path in paths]
+    entries = [read_entry(path, _JOB.config) for path in paths]
+    if _JOB.pack_dir is None:
+        return entries
+    writer = cachemod.PackWriter(_JOB.pack_dir)
+    try:
+        return [writer.store(entry) for entry in entries]
+    finally:
+        writer.close()
 
 
 class _RenderJob:

@@ -1,7 +1,8 @@
 """The build cache in ``.digest-cache/``: what was read, and what was written.
 
 * ``entries``: every entry as last read, by file, with the file's size and
-  modification time; bodies are kept apart in a pack file and read on demand.
+  modification time; bodies are kept apart in append-only pack files
+  (``bodies-*.pack``) and read on demand.
 * ``manifest``: every output file with the key it was rendered from and the
   hash of its bytes, so a build renders only files whose key changed and
   writes only files whose bytes changed.
@@ -16,6 +17,7 @@ import logging
 import os
 import pickle
 import tempfile
+import uuid
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -25,9 +27,8 @@ from digest.model import Body, Entry
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 ENTRIES = "entries.pickle"
-BODIES = "bodies.pack"
 MANIFEST = "manifest.pickle"
 
 
@@ -125,47 +126,57 @@ def load_entries(cache_dir: Path, settings: str) -> EntryCache:
     return EntryCache(settings=settings)
 
 
-def save_entries(cache_dir: Path, cache: EntryCache) -> None:
-    """Write the entries with their bodies moved into the pack file.
+class PackWriter:
+    """Appends bodies to a new pack file of its own (one per process)."""
 
-    Bodies already in the current pack stay where they are; new ones are
-    appended. The pack is rewritten whole when it has grown to more than twice
-    what it holds.
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = str(folder / f"bodies-{uuid.uuid4().hex}.pack")
+        self._fh = open(self.path, "ab")
+        self._offset = 0
+
+    def store(self, entry: Entry) -> Entry:
+        """The same entry, with its body moved into the pack."""
+        data = entry.body.html.encode("utf-8")
+        self._fh.write(data)
+        ref = (self.path, self._offset, len(data))
+        self._offset += len(data)
+        return replace(entry, body=Body(None, ref))
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def save_entries(cache_dir: Path, cache: EntryCache) -> None:
+    """Write the entry index; bodies not yet in a pack go into a new one.
+
+    When the packs hold more than twice the bytes still referenced, the live
+    bodies are copied into one new pack; packs nobody refers to are deleted.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
-    pack = cache_dir / BODIES
-    pack_name = str(pack)
-    pending: list[tuple[str, Stamp, Entry]] = []
-    live = 0
-    for rel, (stamp, entry) in cache.entries.items():
+    live: dict[str, int] = {}
+    loose = False
+    for _, entry in cache.entries.values():
         ref = entry.body._ref
-        if ref is not None and ref[0] == pack_name and entry.body._html is None:
-            live += ref[2]
+        if ref is None:
+            loose = True
         else:
-            pending.append((rel, stamp, entry))
-    size = pack.stat().st_size if pack.exists() else 0
-    rewrite = size > 2 * (live + 1) + (1 << 20)
-    if rewrite:
-        pending = [(rel, stamp, entry) for rel, (stamp, entry) in cache.entries.items()]
-        for _, _, entry in pending:
-            entry.body.html  # load before the pack is replaced
-        tmp = pack.with_name(BODIES + ".new")
-        mode, offset = "wb", 0
-        target = tmp
-    else:
-        mode, offset, target = "ab", size, pack
-    stored: dict[str, tuple[Stamp, Entry]] = dict(cache.entries)
-    with open(target, mode) as fh:
-        for rel, stamp, entry in pending:
-            data = entry.body.html.encode("utf-8")
-            fh.write(data)
-            stored[rel] = (stamp, replace(entry, body=Body(None, (pack_name, offset, len(data)))))
-            offset += len(data)
-    if rewrite:
-        os.replace(tmp, pack)
-    rows = [(rel, stamp.size, stamp.mtime_ns, _pack_entry(entry)) for rel, (stamp, entry) in stored.items()]
+            live[ref[0]] = live.get(ref[0], 0) + ref[2]
+    packs = {str(p): p.stat().st_size for p in cache_dir.glob("bodies-*.pack")}
+    total = sum(size for path, size in packs.items() if path in live)
+    compact = total > 2 * sum(live.values()) + (1 << 20)
+    if loose or compact:
+        writer = PackWriter(cache_dir)
+        for rel, (stamp, entry) in list(cache.entries.items()):
+            if entry.body._ref is None or compact:
+                cache.entries[rel] = (stamp, writer.store(entry))
+        writer.close()
+    rows = [(rel, stamp.size, stamp.mtime_ns, _pack_entry(entry)) for rel, (stamp, entry) in cache.entries.items()]
     _write_atomic(cache_dir / ENTRIES, _dump((cache.settings, rows)))
-    cache.entries = stored
+    referenced = {entry.body._ref[0] for _, entry in cache.entries.values() if entry.body._ref}
+    for path in packs:
+        if path not in referenced:
+            Path(path).unlink(missing_ok=True)
 
 
 def load_manifest(cache_dir: Path) -> Manifest | None:

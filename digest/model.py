@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,22 @@ def slugify(text: str) -> str:
     return _slugify(text, replacements=_KAZAKH, max_length=MAX_SLUG, word_boundary=True)
 
 
+_PACKS: dict[str, int] = {}
+
+
+def read_pack(path: str, offset: int, length: int) -> str:
+    """Read one body from a pack file.
+
+    Packs are append-only and never renamed onto, so an open descriptor stays
+    right for every reference into that file; ``pread`` keeps this safe in
+    forked processes that share the descriptor.
+    """
+    fd = _PACKS.get(path)
+    if fd is None:
+        fd = _PACKS[path] = os.open(path, os.O_RDONLY)
+    return os.pread(fd, length, offset).decode("utf-8")
+
+
 class Body:
     """An entry's HTML body, held in memory or read on demand from a cache pack.
 
@@ -44,10 +61,11 @@ class Body:
     def html(self) -> str:
         if self._html is None:
             path, offset, length = self._ref  # type: ignore[misc]
-            with open(path, "rb") as fh:
-                fh.seek(offset)
-                self._html = fh.read(length).decode("utf-8")
+            self._html = read_pack(path, offset, length)
         return self._html
+
+    def in_pack(self) -> bool:
+        return self._ref is not None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Body) and self.html == other.html
