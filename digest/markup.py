@@ -44,8 +44,8 @@ _SPACES = re.compile(r"\s+")
 # (list, quote, heading, code, table, setext underline) and no hard break.
 # For such text the result is exactly what Python-Markdown gives (the test
 # suite checks this equivalence on generated text), at a fraction of the cost.
-_MARKUP_CHARS = re.compile(r"[\\`*_\[\]!<>&#|~\t\r]| \n| $")
-_BLOCK_START = re.compile(r"^(?:[ \t]|[-+=]|\d+[.)](?:[ \t]|$))", re.M)
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]!<>&#|~\t\r]")
+_LIST_NUMBER = re.compile(r"\d+[.)](?:[ \t]|$)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
 
 
@@ -62,12 +62,16 @@ def render_markdown(text: str) -> str:
 def _plain_paragraphs(text: str) -> str | None:
     """The HTML of ``text`` if it is plain prose, else None."""
     body = text.strip("\n")
-    if not body or _MARKUP_CHARS.search(body):
+    if not body or body.endswith(" ") or " \n" in body or _MARKUP_CHARS.search(body):
         return None
     paragraphs = _BLANK_LINES.split(body)
     for para in paragraphs:
-        if not para or _BLOCK_START.search(para):
+        if not para:
             return None
+        for line in para.split("\n"):
+            first = line[:1]
+            if first in (" ", "-", "+", "=", "") or (first.isdigit() and _LIST_NUMBER.match(line)):
+                return None
     return "\n".join(f"<p>{p}</p>" for p in paragraphs)
 
 
