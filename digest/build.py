@@ -80,17 +80,25 @@ class Builder:
     the pages that show it. With ``use_cache`` it also keeps them on disk.
     """
 
-    def __init__(self, config: SiteConfig, *, use_cache: bool = True) -> None:
+    def __init__(self, config: SiteConfig, *, use_cache: bool = True, autosave: bool = True) -> None:
         self.config = config
         self.use_cache = use_cache
+        self.autosave = autosave  # write the entry cache after every build (serve saves on exit)
+        self._unsaved = False
         self._entries: EntryCache | None = None
         self._manifest: Manifest | None = None
+        self._scanned = False  # the entries in memory reflect a full scan of the content folder
 
-    def build(self) -> BuildResult:
+    def build(self, changed: set[Path] | None = None) -> BuildResult:
+        """Build the site; ``changed`` (from a watcher) names the files that changed.
+
+        When every changed path is an entry file, only those are looked at;
+        otherwise the content folder is scanned as usual.
+        """
         start = time.perf_counter()
         config = self.config
         settings = cachemod.config_digest(config)
-        entries = self._load(settings)
+        entries = self._load(settings, changed)
         site = collect(entries, include_drafts=config.drafts)
         specs = plan_site(site, config) + static_specs(config)
         _check_unique(specs)
@@ -113,16 +121,29 @@ class Builder:
 
     # -- reading ---------------------------------------------------------------
 
-    def _load(self, settings: str) -> list[Entry]:
+    def _load(self, settings: str, changed: set[Path] | None = None) -> list[Entry]:
         config = self.config
         if self._entries is None or self._entries.settings != settings:
             self._entries = (
                 cachemod.load_entries(config.cache_dir, settings) if self.use_cache else EntryCache(settings)
             )
+            self._scanned = False
         cache = self._entries
         found: dict[str, tuple[Stamp, Entry]] = {}
         todo: list[tuple[str, Stamp, Path]] = []
-        for rel, full in scan_entries(config.content_dir):
+        entry_files = self._changed_entries(changed) if self._scanned else None
+        if entry_files is not None:
+            found = dict(cache.entries)
+            files = []
+            for rel in entry_files:
+                full = os.path.join(config.content_dir, rel)
+                if os.path.isfile(full):
+                    files.append((rel, full))
+                else:
+                    found.pop(rel, None)
+        else:
+            files = scan_entries(config.content_dir)
+        for rel, full in files:
             st = os.stat(full)
             stamp = Stamp(st.st_size, st.st_mtime_ns)
             hit = cache.get(rel, stamp)
@@ -133,11 +154,39 @@ class Builder:
         pack_dir = config.cache_dir if self.use_cache else None
         for (rel, stamp, _), entry in zip(todo, read_entries([p for _, _, p in todo], config, pack_dir)):
             found[rel] = (stamp, entry)
-        changed = bool(todo) or len(found) != len(cache.entries)
+        dirty = bool(todo) or found.keys() != cache.entries.keys()
         cache.entries = found
-        if changed and self.use_cache:
-            cachemod.save_entries(config.cache_dir, cache)
+        self._scanned = True
+        self._unsaved = self._unsaved or dirty
+        if self.autosave:
+            self.save()
         return [entry for _, entry in found.values()]
+
+    def save(self) -> None:
+        """Write the entries read since the last save to the disk cache."""
+        if self._unsaved and self.use_cache and self._entries is not None:
+            cachemod.save_entries(self.config.cache_dir, self._entries)
+        self._unsaved = False
+
+    def _changed_entries(self, changed: set[Path] | None) -> list[str] | None:
+        """The changed entry files (relative), or None when a full scan is needed."""
+        if not changed:
+            return None
+        content = self.config.content_dir
+        rels = []
+        for path in changed:
+            try:
+                rel = Path(path).relative_to(content)
+            except ValueError:
+                if Path(path).suffix in (".html", ".xml", ".css", ".js") or Path(path).name == "digest.toml":
+                    continue  # templates and static files are looked at on every build
+                return None
+            if rel.suffix != ".md" or Path(path).is_dir():
+                return None
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            rels.append(rel.as_posix())
+        return rels
 
     # -- writing ---------------------------------------------------------------
 

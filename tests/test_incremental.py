@@ -29,7 +29,7 @@ def _assert_same_as_cold(root: Path, built: Path, tmp_path: Path, label: str) ->
     shutil.rmtree(cold)
 
 
-def _edit(rng: random.Random, root: Path, n: int) -> str:
+def _edit(rng: random.Random, root: Path, n: int, touched: set[Path] | None = None) -> str:
     content = root / "content"
     files = sorted(content.rglob("*.md"))
     path = rng.choice(files)
@@ -52,12 +52,18 @@ def _edit(rng: random.Random, root: Path, n: int) -> str:
         text = text.replace("lang:", "draft: true\nlang:", 1)
     elif kind == "delete":
         path.unlink()
+        if touched is not None:
+            touched.add(path)
         return f"delete {path.name}"
     elif kind == "add":
         new = path.with_name(f"added-{n}.md")
         new.write_text(text.replace('title: "', f'title: "Added {n} ', 1), "utf-8")
+        if touched is not None:
+            touched.add(new)
         return f"add {new.name}"
     path.write_text(text, "utf-8")
+    if touched is not None:
+        touched.add(path)
     return f"{kind} {path.name}"
 
 
@@ -77,6 +83,25 @@ def test_random_edits_in_one_builder_match_cold_builds(tmp_path: Path, seed: int
         result = builder.build()
         assert not result.full, what
         _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
+
+
+def test_rebuilds_told_what_changed_match_cold_builds(tmp_path: Path) -> None:
+    """As in ``digest serve``: the watcher names the changed files, the cache is saved at the end."""
+    root = generate(tmp_path / "root", 50, seed=11)
+    rng = random.Random(11)
+    builder = Builder(load_config(root), autosave=False)
+    builder.build()
+    for step in range(12):
+        touched: set[Path] = set()
+        what = _edit(rng, root, step, touched)
+        if step % 3 == 0:
+            what = _edit(rng, root, step + 100, touched) + " + " + what
+        result = builder.build(changed=touched)
+        assert not result.full, what
+        _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
+    builder.save()
+    again = build(load_config(root))
+    assert (again.rendered, again.written) == (0, 0)
 
 
 def test_fresh_processes_with_the_cache_match_cold_builds(tmp_path: Path) -> None:
