@@ -88,6 +88,8 @@ class Builder:
         self._entries: EntryCache | None = None
         self._manifest: Manifest | None = None
         self._scanned = False  # the entries in memory reflect a full scan of the content folder
+        self._renderer: Renderer | None = None
+        self._renderer_settings = ""
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
         """Build the site; ``changed`` (from a watcher) names the files that changed.
@@ -102,9 +104,9 @@ class Builder:
         site = collect(entries, include_drafts=config.drafts)
         specs = plan_site(site, config) + static_specs(config)
         _check_unique(specs)
-        renderer = Renderer(config)
-        renderer.check_templates(spec.template for spec in specs)
         page_settings = cachemod.fingerprint(settings, _templates_digest(config))
+        renderer = self._renderer_for(page_settings)
+        renderer.check_templates(spec.template for spec in specs)
         keys = {spec.path: _key_hash(spec.key, page_settings) for spec in specs}
 
         manifest = self._current_manifest(page_settings)
@@ -118,6 +120,14 @@ class Builder:
         seconds = time.perf_counter() - start
         log.info("%d files, %d rendered, %d written in %.2f s", len(specs), rendered, written, seconds)
         return BuildResult(config.output_dir, len(site.entries), files, rendered, written, removed, seconds, full)
+
+    def _renderer_for(self, page_settings: str) -> Renderer:
+        """The renderer of the last build while templates and settings stay the same."""
+        if self._renderer is None or self._renderer_settings != page_settings:
+            self._renderer = Renderer(self.config)
+            self._renderer_settings = page_settings
+        self._renderer.start_build()
+        return self._renderer
 
     # -- reading ---------------------------------------------------------------
 

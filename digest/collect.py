@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from math import ceil
+from operator import attrgetter
 
 from digest.errors import DuplicateURLError
 from digest.model import Entry, Tag, slugify
@@ -69,7 +70,7 @@ class Site:
 def collect(entries: list[Entry], *, include_drafts: bool = False) -> Site:
     chosen = [e for e in entries if include_drafts or not e.draft]
     chosen = unique_urls(chosen)
-    chosen.sort(key=lambda e: (e.date, e.source_path), reverse=True)
+    chosen.sort(key=attrgetter("order"), reverse=True)
     ordered = tuple(chosen)
     return Site(entries=ordered, tags=_tags(ordered), years=_archive(ordered))
 
@@ -92,7 +93,7 @@ def unique_urls(entries: list[Entry]) -> list[Entry]:
         if len(group) == 1:
             result.extend(group)
             continue
-        group.sort(key=lambda e: (not e.slug_given, e.date, e.source_path))
+        group.sort(key=lambda e: (not e.slug_given, e.order))
         given = [e for e in group if e.slug_given]
         if len(given) > 1:
             a, b = given[0].source_path, given[1].source_path

@@ -105,11 +105,13 @@ class Entry:
     digest: str = ""  # fingerprint of the source file and the settings it was read with
     url: str = field(init=False, compare=False)  # relative to the site root: 2023/03/10/<slug>/
     ident: str = field(init=False, compare=False, repr=False)  # what a page key holds of this entry
+    order: tuple = field(init=False, compare=False, repr=False)  # sort key: time, then file
 
     def __post_init__(self) -> None:
         url = f"{self.date:%Y/%m/%d}/{self.slug}/"
         object.__setattr__(self, "url", url)
         object.__setattr__(self, "ident", f"{self.digest} {url}")
+        object.__setattr__(self, "order", (self.date.timestamp(), self.source_path))
 
     @property
     def body_html(self) -> str:

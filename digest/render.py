@@ -65,7 +65,12 @@ class PageSpec:
 
 
 class Renderer:
-    """Renders page specs to bytes; remembers partials within one build."""
+    """Renders page specs to bytes.
+
+    Partials are remembered by entry identity (its file's fingerprint and its
+    URL), so a renderer kept between builds with the same templates and
+    settings reuses them safely.
+    """
 
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
@@ -91,7 +96,7 @@ class Renderer:
 
     def partial(self, name: str, entry: Entry) -> Markup:
         """A small template rendered once per entry and build (cards, list items)."""
-        memo = (name, entry.url)
+        memo = (name, entry.ident)
         html = self._partials.get(memo)
         if html is None:
             html = self._render(self.template(name), entry.url, {"entry": entry}).strip()
@@ -99,6 +104,9 @@ class Renderer:
         return Markup(html)
 
     PARTIALS = ("_card.html", "_archive_item.html")
+
+    def start_build(self) -> None:
+        self._feeds.clear()
 
     def warm_partials(self, entries) -> None:
         """Render the usual partials of these entries ahead of the lists."""
