@@ -34,6 +34,7 @@ import yaml
 
 from digest.errors import DigestError, IngestError
 from digest.ingest.article import Article
+from digest.model import MAX_SLUG, slugify
 
 try:  # libyaml is several times faster; the pure-Python classes give the same text
     from yaml import CSafeDumper as _Dumper
@@ -45,7 +46,6 @@ except ImportError:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 HASH_PLACEHOLDER = "0" * 64
-MAX_SLUG = 80
 TEMP_SUFFIX = ".tmp"
 
 
@@ -257,17 +257,6 @@ def article_id(key: str) -> str:
 
 
 # ---------------------------------------------------------------- slugs
-
-
-def slugify(text: str) -> str:
-    """The site's slug rules (``digest.model.slugify``), python-slugify failing that."""
-    try:
-        from digest.model import slugify as site_slugify
-    except ImportError:  # pragma: no cover - the build's model is missing
-        from slugify import slugify as plain
-
-        return plain(text, max_length=MAX_SLUG, word_boundary=True)
-    return site_slugify(text)
 
 
 def _slug_candidate(base: str, n: int) -> str:
