@@ -15,9 +15,10 @@ import logging
 import re
 
 from digest.ingest.dates import PageDate, find_date, parse_date
+from digest.ingest.lines import caption_credit, clean_author, collapse
 from digest.ingest.outlets import OutletKnowledge
 from digest.ingest.tags import TagVocabulary, split_tags
-from digest.ingest.text import PageFacts, caption_credit, clean_author, collapse, parse_dump
+from digest.ingest.text import PageFacts, parse_dump
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,275 @@
+"""Pass 3 of reading a text dump: the fields around the article's body.
+
+The headline, date, byline and photo credit are looked for in the lines above the
+body (and just below it); tags, a trailing author name and a copyright footer below
+it; the outlet in the dateline's agency, a ``Source:`` line, an attribution (``…,
+Kazinform reports``, ``передает …``), the site header or the footer, in that order.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from digest.ingest.dates import PageDate, find_month_day
+from digest.ingest.lines import (
+    BLANK,
+    BYLINE,
+    CAPTION,
+    CHROME,
+    DATE,
+    LABEL,
+    OTHER,
+    PROSE,
+    STOP,
+    Line,
+    clean_author,
+    clean_credit,
+    collapse,
+    content_keys,
+    ends_sentence,
+    is_name,
+)
+from digest.ingest.outlets import OutletKnowledge
+from digest.ingest.tags import TagVocabulary, split_tags
+
+if TYPE_CHECKING:
+    from digest.ingest.text import PageFacts
+
+_HASHTAGS = re.compile(r"(?:^|\s)#[^\s#]+")
+_NAME_WORD = r"[\w&\-]*(?:\.[\w\-]+)*"  # Bayan.media, Zakon.kz: dots only inside a word
+_ATTRIBUTION = (
+    re.compile(rf"(?:передает|передаёт|сообщает|пишет|информирует)\s+(?:корреспондент\w*\s+)?"
+               rf"(?P<name>[A-ZА-ЯЁ]{_NAME_WORD}(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{_NAME_WORD}){{0,3}})"),
+    re.compile(rf"деп\s+(?:хабарлайды|жазады|мәлімдейді)\s+"
+               rf"(?P<name>[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{_NAME_WORD}(?:\s+[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{_NAME_WORD}){{0,3}})"),
+    re.compile(rf"(?:^|[,;]\s+)(?P<name>[A-Z]{_NAME_WORD}(?:\s+[A-Z]{_NAME_WORD}){{0,3}})\s+(?:correspondent\s+)?"
+               r"(?:reports|reported|has learned|informs)\.?$"),
+)
+
+
+def pick_title(header: list[Line], lines: list[Line], body_text: str, k: OutletKnowledge) -> str | None:
+    keys = content_keys(body_text)
+    seen: dict[str, int] = {}
+    for line in lines:
+        if line.role != BLANK:
+            key = collapse(line.text).casefold()
+            seen[key] = seen.get(key, 0) + 1
+    candidates = []
+    for line in header:
+        if line.role not in (OTHER, PROSE) or line.bullet:
+            continue
+        text = collapse(line.text)
+        if line.first_part:
+            rest = line.text[len(line.first_part):].lstrip()
+            if rest[:1].isupper():
+                text = collapse(line.first_part)  # a headline the wrap joined to the line below it
+        if k.outlet_named(text) is not None:
+            continue  # the site's own name
+        if not 3 <= len(text.split()) <= 30 or len(text) < 12 or text.endswith((".", ":", ",")):
+            continue
+        words = content_keys(text)
+        shared = len(words & keys)
+        relevant = shared >= 2 or (words and shared * 10 >= len(words) * 3)
+        candidates.append((text, relevant, seen.get(text.casefold(), 0) > 1))
+    for text, relevant, repeated in candidates:
+        if repeated and relevant:
+            return text
+    for text, relevant, _ in candidates:
+        if relevant:
+            return text
+    return candidates[0][0] if candidates else None
+
+
+def pick_date(header: list[Line], tail: list[Line]) -> PageDate | None:
+    for zone in (header, tail):
+        for line in zone:
+            if line.role in (DATE, BYLINE) and line.date is not None:
+                return line.date.value
+            if zone is tail and line.role == STOP:
+                break
+    return None
+
+
+def _name_near_date(line: Line) -> str | None:
+    """``Selin Aydoğan | 21.12.2026`` or ``Posted on March 3, 2024 by Dana Ospan``."""
+    if line.date is None or line.kind:
+        return None
+    head = line.text[:line.date.start]
+    m = re.match(r"^(?P<name>.+?)\s*[|•·,/–—-]\s*$", head)
+    if m and is_name(collapse(m["name"])):
+        return collapse(m["name"])
+    m = re.match(r"^[\s,|]*(?:by|автор:?)\s+(?P<name>.+?)\s*$", line.text[line.date.end:], re.IGNORECASE)
+    if m and is_name(collapse(m["name"])):
+        return collapse(m["name"])
+    return None
+
+
+def _byline_name(line: Line, k: OutletKnowledge) -> str | None:
+    if line.kind == "caps":
+        return clean_author(line.value)
+    rest = line.value
+    if line.date is not None:
+        rest = rest[:line.date.start]
+    rest = re.sub(r"\s+(?:on|,|\||•|-|–)\s*$", "", rest.strip())
+    rest = re.sub(r"\s+in\s+[A-Z][\w&\- ]*$", "", rest)
+    return clean_author(rest)
+
+
+def _tags_from_label(i: int, lines: list[Line], vocabulary: TagVocabulary,
+                     k: OutletKnowledge) -> tuple[list[str], str, set[int]]:
+    line = lines[i]
+    if line.value:
+        return split_tags(line.value, vocabulary), collapse(line.value), {i}
+    used = {i}
+    parts: list[str] = []
+    for j in range(i + 1, len(lines)):
+        nxt = lines[j]
+        if nxt.role == BLANK:
+            if parts:
+                break
+            continue
+        if nxt.role in (STOP, CHROME, LABEL, PROSE, DATE) or nxt.words > 12:
+            break
+        parts.append(collapse(nxt.text))
+        used.add(j)
+        if len(split_tags(parts[-1], vocabulary)) > 1:
+            break  # a whole tag line, not one tag a line
+    tags: list[str] = []
+    for part in parts:
+        tags.extend(t for t in split_tags(part, vocabulary) if t not in tags)
+    return tags, "\n".join(parts), used
+
+
+def _outlet_from_attribution(body: list[str], k: OutletKnowledge) -> tuple[str | None, bool]:
+    for paragraph in body[:2] + body[-1:]:
+        for pattern in _ATTRIBUTION:
+            m = pattern.search(paragraph)
+            if m:
+                name = m["name"].rstrip(".")
+                outlet = k.outlet_named(name) or k.outlet_in(name)
+                return (outlet.name, True) if outlet else (name, False)
+    return None, False
+
+
+def dateline_date(text: str, crawl: str | None) -> PageDate | None:
+    """``March 19`` in a dateline, in the crawl's year (or the year before, if later)."""
+    day = find_month_day(text)
+    if day is None or crawl is None:
+        return None
+    reference = date.fromisoformat(crawl)
+    for year in (reference.year, reference.year - 1):
+        found = day.in_year(year)
+        if found is not None and found.as_date() <= reference + timedelta(days=1):
+            return found
+    return None
+
+
+def read_fields(facts: PageFacts, lines: list[Line], header: list[Line], tail: list[Line], start: int,
+            end: int, has_body: bool, k: OutletKnowledge, vocabulary: TagVocabulary) -> None:
+    used: set[int] = set()
+    limit = end + 1 + len(tail) if has_body else len(lines)
+    author_labels = k.labels.get("author", ()) + k.labels.get("byline", ())
+    # labelled fields, captions and bylines, in page order
+    for i, line in enumerate(lines[:limit] if has_body else lines):
+        if i in used:
+            continue
+        if line.role == LABEL and line.kind == "author" and facts.author is None:
+            value = line.value
+            if not value:
+                nxt = _next_text(lines, i)
+                if nxt is not None and lines[nxt].role in (OTHER, BYLINE) and lines[nxt].words <= 6:
+                    value = lines[nxt].value if lines[nxt].role == BYLINE else lines[nxt].text
+                    used.add(nxt)
+            facts.author = clean_author(value, author_labels) if value else None
+        elif line.role in (LABEL, CAPTION) and line.kind == "photo" and facts.photo_credit is None:
+            value = line.value
+            if not value:
+                nxt = _next_text(lines, i)
+                if nxt is not None and lines[nxt].role == OTHER and lines[nxt].words <= 8:
+                    value = lines[nxt].text
+                    used.add(nxt)
+            facts.photo_credit = clean_credit(value) if value else None
+        elif line.role == BYLINE and facts.author is None and i < start:
+            facts.author = _byline_name(line, k)
+        elif line.role == DATE and facts.author is None and i < start:
+            facts.author = _name_near_date(line)
+    # tags: a labelled line anywhere, else hashtags or a tag line below the body
+    for i, line in enumerate(lines):
+        if line.role == LABEL and line.kind == "tags":
+            facts.tags, facts.tags_line, more = _tags_from_label(i, lines, vocabulary, k)
+            used |= more
+            break
+    else:
+        candidates = [ln for j, ln in enumerate(lines[end + 1:limit], end + 1)
+                      if ln.role == OTHER and j not in used] if has_body else []
+        for line in reversed(candidates):
+            text = collapse(line.text)
+            if _looks_like_tag_line(text, line.words, vocabulary):
+                facts.tags, facts.tags_line = split_tags(text, vocabulary), text
+                break
+    # a bare name right below the body is the author
+    if facts.author is None and has_body:
+        for j in range(end + 1, limit):
+            line = lines[j]
+            if line.role == BLANK or (line.role in (LABEL, CAPTION) and line.kind == "photo") or j in used:
+                continue
+            if line.role == OTHER and is_name(collapse(line.text)) and collapse(line.text) != facts.tags_line:
+                facts.author = clean_author(line.text)
+            break
+
+
+def _looks_like_tag_line(text: str, words: int, vocabulary: TagVocabulary) -> bool:
+    """An unlabelled line of tags: hashtags, or words the vocabulary mostly knows."""
+    if ends_sentence(text) or words > 15:
+        return False
+    if len(_HASHTAGS.findall(text)) >= 2 or (text.startswith("#") and words == 1):
+        return True
+    if is_name(text) or words < 2:
+        return False
+    known = vocabulary.known_words(text)
+    lower = sum(1 for w in text.split() if w[:1].islower())
+    return known >= 1 and (known * 2 >= words or lower == 0)
+
+
+def _next_text(lines: list[Line], i: int) -> int | None:
+    for j in range(i + 1, min(len(lines), i + 4)):
+        if lines[j].role != BLANK:
+            return j
+    return None
+
+
+def pick_outlet(facts: PageFacts, header: list[Line], lines: list[Line], dateline, tail_all: list[Line],
+            k: OutletKnowledge) -> None:
+    # 1. the agency in the dateline
+    if dateline is not None and dateline.agency:
+        outlet = k.agency(dateline.agency)
+        facts.outlet, facts.outlet_from = (outlet.name if outlet else dateline.agency), "dateline"
+        return
+    # 2. a Source: line naming a known outlet
+    for line in lines:
+        if line.role == LABEL and line.kind == "source" and line.value:
+            outlet = k.outlet_named(line.value) or k.outlet_in(line.value)
+            if outlet:
+                facts.outlet, facts.outlet_from = outlet.name, "source"
+                return
+    # 3. "…, Kazinform reports" / "передает Tabys News"
+    attributed, known = _outlet_from_attribution(facts.body, k)
+    if attributed and known:
+        facts.outlet, facts.outlet_from = attributed, "attribution"
+        return
+    # 4. a known outlet in the site header or a byline
+    for line in header:
+        outlet = k.outlet_in(line.text) if line.role != PROSE else None
+        if outlet:
+            facts.outlet, facts.outlet_from = outlet.name, "header"
+            return
+    if attributed:
+        facts.outlet, facts.outlet_from = attributed, "attribution"
+        return
+    # 5. the site's copyright footer
+    for line in tail_all:
+        if line.kind == "footer" and line.value:
+            outlet = k.outlet_named(line.value)
+            facts.outlet, facts.outlet_from = (outlet.name if outlet else line.value), "footer"
+            return
