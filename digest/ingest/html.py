@@ -154,6 +154,8 @@ def _title(title: str | None, sitename: str | None, k: OutletKnowledge) -> str |
     if not title:
         return None
     title = collapse(title)
+    if (sitename and title.casefold() == collapse(sitename).casefold()) or k.outlet_named(title):
+        return None  # the site's name alone: the page has no headline of its own
     m = _TITLE_SUFFIX.search(title)
     if m:
         suffix = m.group(0).strip(" |–—-")

@@ -1,8 +1,9 @@
 """``digest parse``: one scraped page (text dump or HTML) in, one ``Article`` out.
 
 ``parse_file`` reads the page with ``digest.ingest.source.read_page``, tells HTML from
-a text dump by its content, and never raises for a bad page: an ``IngestError``
-becomes ``Article(source=..., error=...)``. A broken site ``tags.toml`` or
+a text dump by its content, and never raises for a bad page: an ``IngestError``, or a
+page with no recognisable article (no headline and no article text), becomes
+``Article(source=..., error=...)``. A broken site ``tags.toml`` or
 ``outlets.toml`` is a ``ConfigError`` and does raise: it concerns every page.
 """
 from __future__ import annotations
@@ -34,8 +35,17 @@ def looks_like_html(text: str) -> bool:
     return len(_HTML_TAG.findall(head)) >= 3 and head.count("</") >= 2
 
 
+NO_ARTICLE = "no recognisable article: neither a title nor article text found"
+
+
 def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Article:
-    """Turn what a page says into the ``Article`` ``digest parse --json`` prints."""
+    """Turn what a page says into the ``Article`` ``digest parse --json`` prints.
+
+    A page with neither a headline nor article text (a menu, a tag index, an error
+    page) is not an article: it gets ``error`` set instead.
+    """
+    if facts.title is None and not facts.body:
+        return Article(source=source, error=NO_ARTICLE)
     warnings = list(facts.warnings)
     published = None
     if facts.date is not None:

@@ -46,18 +46,24 @@ def test_date_only_metadata_keeps_the_visible_time():
     assert parse_html(html, "x.html").published == "2023-03-19T12:05"
 
 
-def test_page_without_article_text():
+def test_page_with_only_the_site_name_is_not_an_article():
     article = parse_html("<html><head><title>Kazinform</title></head><body><nav>Home</nav></body></html>",
                          "empty.html")
-    assert article.body == []
-    assert "no article text found" in article.warnings
+    assert article.error == "no recognisable article: neither a title nor article text found"
+    assert article.title is None and article.body == []
+
+
+def test_headline_without_article_text_is_kept_with_a_warning():
+    article = parse_html("<html><head><title>Observers arrive in Astana ahead of the vote</title></head>"
+                         "<body><nav>Home</nav></body></html>", "stub.html")
     assert article.error is None
+    assert article.title == "Observers arrive in Astana ahead of the vote"
+    assert "no article text found" in article.warnings
 
 
 def test_markup_that_is_not_a_page():
     article = parse_page("<html></html>", "x.html")
-    assert article.body == []
-    assert "no date found" in article.warnings
+    assert article.error == "no recognisable article: neither a title nor article text found"
 
 
 def test_parse_file_reads_html(tmp_path):

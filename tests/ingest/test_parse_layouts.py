@@ -179,10 +179,29 @@ def test_no_title_found():
     assert article.published == "2023-03-10T14:20"
 
 
-def test_no_article_text_found():
+def test_page_with_no_headline_and_no_text_is_an_error():
     article = parse_text(" date 2023-01-31 Go to the main site\nMain Page >\nNews >\n", "menu.txt")
+    assert article.error == "no recognisable article: neither a title nor article text found"
+    assert article.source == "menu.txt"
+    assert article.title is None and article.body == [] and article.published is None
+    assert article.to_json()["error"] == article.error
+
+
+def test_headline_without_text_is_kept_with_a_warning():
+    page = " date 2023-01-31 Go to the main site\nMain Page >\n\nObservers arrive in Astana ahead of the vote\n"
+    article = parse_text(page, "stub.txt")
+    assert article.error is None
+    assert article.title == "Observers arrive in Astana ahead of the vote"
     assert article.body == []
     assert "no article text found" in article.warnings
+
+
+def test_parse_file_turns_a_page_with_no_article_into_an_error(tmp_path):
+    path = tmp_path / "menu.txt"
+    path.write_text("Home\nNews\nPolitics\nContacts\n", encoding="utf-8")
+    article = parse_file(path)
+    assert article.source == str(path)
+    assert article.error == "no recognisable article: neither a title nor article text found"
 
 
 def test_impossible_crawl_marker_is_not_a_crawl_date():
