@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import logging
+import os
 import signal
 import sys
 import threading
@@ -237,6 +238,18 @@ def serve(config: SiteConfig, *, host: str = "127.0.0.1", port: int = 8000, open
 
 
 def _on_sigterm(stopping: threading.Event):
+    """Stop on SIGTERM as on Ctrl-C; returns the handler it replaced."""
     if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+    owner = os.getpid()
+
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() != owner:
+            # A process forked by the build (its worker pool) inherits this
+            # handler; the pool ends its workers with SIGTERM, so die as usual.
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        stopping.set()
+
+    return signal.signal(signal.SIGTERM, handler)

@@ -1,18 +1,20 @@
 """``digest serve`` as editors run it: prints its URL, stops cleanly on Ctrl-C, says why it cannot start."""
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
 from digest.config import load_config
-from digest.serve import PreviewServer
-from serve_helpers import TIMEOUT
+from digest.serve import PreviewServer, _on_sigterm
+from serve_helpers import REPO, SAMPLE, TIMEOUT
 
 
 def start_cli(root: Path, *args: str) -> tuple[subprocess.Popen, str]:
@@ -88,3 +90,40 @@ def test_stop_ends_every_thread(site: Path) -> None:
     assert server.threads_alive() == []
     left = [t.name for t in threading.enumerate() if t.ident not in before and t.is_alive()]
     assert left == []
+
+
+def test_a_site_built_by_a_worker_pool_starts_and_stops(tmp_path: Path) -> None:
+    """The build may fork workers; they must not inherit serve's SIGTERM handling."""
+    root = tmp_path / "big"
+    source = (REPO / "content" / SAMPLE[0]).read_text(encoding="utf-8")
+    for i in range(600):
+        target = root / "content" / f"{i % 12 + 1:02d}" / f"entry-{i}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source.replace('title: "', f'title: "{i} ', 1), encoding="utf-8")
+    proc, url = start_cli(root)
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            assert resp.status == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(TIMEOUT) == 0
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_sigterm_stops_serve_but_still_ends_a_forked_worker() -> None:
+    stopping = threading.Event()
+    previous = _on_sigterm(stopping)
+    try:
+        pid = os.fork()
+        if pid == 0:  # a worker of the build's pool, which ends its workers with SIGTERM
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(10)
+            os._exit(3)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+        assert not stopping.is_set()
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert stopping.wait(TIMEOUT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
