@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -70,9 +70,9 @@ _DATE_RE = re.compile(
     "|".join(
         (
             # 2023-07-10 09:43:17, 2023-07-10T09:43:17+06:00, 2023.07.10
-            rf"(?P<iy>(?<!\d)(?:19|20)\d\d)(?P<isep>[-./])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>[12]\d|3[01]|0?[1-9])(?!\d)"
-            rf"(?:[T ](?P<ih>[01]\d|2[0-3]):(?P<imin>[0-5]\d)(?::(?P<isec>[0-5]\d)(?:\.\d+)?)?"
-            rf"(?P<ioff>Z|[+-][01]\d:?[0-5]\d)?)?",
+            r"(?P<iy>(?<!\d)(?:19|20)\d\d)(?P<isep>[-./])(?P<im>0?[1-9]|1[0-2])(?P=isep)(?P<id>[12]\d|3[01]|0?[1-9])(?!\d)"
+            r"(?:[T ](?P<ih>[01]\d|2[0-3]):(?P<imin>[0-5]\d)(?::(?P<isec>[0-5]\d)(?:\.\d+)?)?"
+            r"(?P<ioff>Z|[+-][01]\d:?[0-5]\d)?)?",
             # 2023 жылғы 31 қаңтар
             rf"(?P<ky>{_YEAR})\s*(?:жылғы|жылы|ж\.?)\s+(?P<kd>{_DAY}){_ORD}\s+(?P<km>{_MONTH})",
             # 31 January 2023, 19 марта 2023 г., 4 ақпан 2028 ж.
@@ -175,11 +175,13 @@ class PageDate:
 
 @dataclass(frozen=True, slots=True)
 class DateMatch:
-    """A date found in a line, with where it was found."""
+    """A date found in a line, with where it was found; ``relative`` for ``Today, 14:20``
+    (a day counted from the crawl date, not printed)."""
 
     value: PageDate
     start: int
     end: int
+    relative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +351,37 @@ _DIGITS4_RE = re.compile(r"(?:19|20)\d\d|\d[./-]\d\d?[./-]\d\d")
 
 def _might_hold_date(text: str) -> bool:
     return _DIGITS4_RE.search(text) is not None
+
+
+_RELATIVE_DAYS = {
+    "today": 0, "сегодня": 0, "бүгін": 0, "yesterday": 1, "вчера": 1, "кеше": 1,
+    "позавчера": 2, "алдыңғы күні": 2,
+}
+_RELATIVE_RE = re.compile(
+    r"(?<![^\W\d_])(?P<word>" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def find_relative_date(text: str, reference: date) -> DateMatch | None:
+    """``Today, 14:20`` / ``Вчера в 18:05`` / ``Бүгін 09:15`` as a date, counting back
+    from ``reference`` (the day the page was crawled)."""
+    m = _RELATIVE_RE.search(text)
+    if m is None:
+        return None
+    day = reference - timedelta(days=_RELATIVE_DAYS[m["word"].lower()])
+    found = _make(day.year, day.month, day.day)
+    if found is None:
+        return None
+    start, end = m.start(), m.end()
+    tm = _near_time(text, start, end)
+    if tm is not None:
+        found = _with_time(found, tm)
+        start, end = min(start, tm.start()), max(end, tm.end())
+        offset = find_offset(text[end:])
+        if offset is not None:
+            found = replace(found, stated_offset=offset)
+    return DateMatch(found, start, end, relative=True)
 
 
 def find_month_day(text: str) -> MonthDay | None:

@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from digest.ingest.dates import PageDate, find_month_day
+from digest.ingest.dates import DateMatch, PageDate, find_month_day
 from digest.ingest.lines import (
     BLANK,
     BYLINE,
@@ -49,14 +49,27 @@ _ATTRIBUTION = (
 
 
 def pick_title(header: list[Line], lines: list[Line], body_text: str, k: OutletKnowledge) -> str | None:
+    """The headline: a headline-shaped line above the body, preferring one that shares
+    words with the body and, better still, one the page prints twice. The site's own
+    name is not the headline: a known outlet, the owner in the copyright footer, or
+    the rest of the crawl marker's line (kept only as a last resort). A line in
+    capitals (usually a masthead) is the headline only when nothing else is and it
+    shares words with the body."""
     keys = content_keys(body_text)
     seen: dict[str, int] = {}
+    owners = set()
     for line in lines:
         if line.role != BLANK:
             key = collapse(line.text).casefold()
             seen[key] = seen.get(key, 0) + 1
+        if line.kind == "footer" and line.value:
+            owners.add(collapse(line.value).casefold())
     candidates = []
+    last_resort = None
+    capitals = []
     for line in header:
+        if line.kind == "capitals" and 3 <= line.words <= 30:
+            capitals.append(collapse(line.text))
         if line.role not in (OTHER, PROSE) or line.bullet:
             continue
         text = collapse(line.text)
@@ -64,9 +77,12 @@ def pick_title(header: list[Line], lines: list[Line], body_text: str, k: OutletK
             rest = line.text[len(line.first_part):].lstrip()
             if rest[:1].isupper():
                 text = collapse(line.first_part)  # a headline the wrap joined to the line below it
-        if k.outlet_named(text) is not None:
+        if k.outlet_named(text) is not None or text.casefold() in owners:
             continue  # the site's own name
         if not 3 <= len(text.split()) <= 30 or len(text) < 12 or text.endswith((".", ":", ",")):
+            continue
+        if line.after_crawl:
+            last_resort = text
             continue
         words = content_keys(text)
         shared = len(words & keys)
@@ -78,14 +94,23 @@ def pick_title(header: list[Line], lines: list[Line], body_text: str, k: OutletK
     for text, relevant, _ in candidates:
         if relevant:
             return text
-    return candidates[0][0] if candidates else None
+    if candidates:
+        return candidates[0][0]
+    for text in capitals:
+        words = content_keys(text)
+        shared = len(words & keys)
+        if k.outlet_in(text) is None and (shared >= 2 or (words and shared * 10 >= len(words) * 3)):
+            return text
+    return last_resort
 
 
-def pick_date(header: list[Line], tail: list[Line]) -> PageDate | None:
+def pick_date(header: list[Line], tail: list[Line]) -> DateMatch | None:
+    """The first date line (or dated byline) above the body, else below it before the
+    first closing heading."""
     for zone in (header, tail):
         for line in zone:
             if line.role in (DATE, BYLINE) and line.date is not None:
-                return line.date.value
+                return line.date
             if zone is tail and line.role == STOP:
                 break
     return None
@@ -116,6 +141,14 @@ def _byline_name(line: Line, k: OutletKnowledge) -> str | None:
     return clean_author(rest)
 
 
+def _short_tag(line: Line, k: OutletKnowledge) -> bool:
+    """``ЦИК`` or ``EU`` alone on a line below ``Tags:``: short words that pass for a
+    language switcher elsewhere, but here are one tag a line."""
+    text = line.text
+    return (line.words <= 3 and not line.bullet and not line.kind and not any(c.isdigit() for c in text)
+            and not k.is_chrome(text) and not k.is_stop(text) and "|" not in text and "/" not in text)
+
+
 def _tags_from_label(i: int, lines: list[Line], vocabulary: TagVocabulary,
                      k: OutletKnowledge) -> tuple[list[str], str, set[int]]:
     line = lines[i]
@@ -130,7 +163,8 @@ def _tags_from_label(i: int, lines: list[Line], vocabulary: TagVocabulary,
                 break
             continue
         if nxt.role in (STOP, CHROME, LABEL, PROSE, DATE) or nxt.words > 12:
-            break
+            if not (nxt.role == CHROME and _short_tag(nxt, k)):
+                break
         parts.append(collapse(nxt.text))
         used.add(j)
         if len(split_tags(parts[-1], vocabulary)) > 1:

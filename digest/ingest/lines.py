@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from digest.ingest.dates import DateMatch, find_date, parse_date
+from digest.ingest.dates import DateMatch, find_date, find_relative_date, parse_date
 from digest.ingest.outlets import OutletKnowledge
 
 # line roles
@@ -43,6 +43,9 @@ _CRAWL = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d\d-\d\d)(?=\s|$)")
 _DIGIT = re.compile(r"\d")
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_]-)\n(?=[^\W\d_])")
 _TOKEN = re.compile(r"[^\W\d_]{4,}")
+_UPDATED_TAIL = re.compile(r"[(\[|]?\s*(?:last\s+)?(?:updated?|modified|обновлен\w*|изменен\w*|жаңартыл\w*)\b.*$",
+                           re.IGNORECASE | re.DOTALL)
+"""`Updated 2 hours ago` after a date: not part of the date line's own words."""
 _NAME_PARTICLES = frozenset("de da del van von der al el bin ibn ben uulu kyzy уулу кызы ұлы қызы оглы".split())
 _DATE_WORDS = frozenset(
     "published updated update posted date on at by last modified | - – — : opublikovano "
@@ -63,7 +66,7 @@ class Line:
     date: DateMatch | None = None
     words: int = 0
     first_part: str = ""      # the first of the lines a hard wrap joined
-
+    after_crawl: bool = False  # the rest of the crawl marker's line: the site's name or menu
 
 
 # -- small text helpers ---------------------------------------------------------
@@ -236,7 +239,8 @@ def _is_widget(text: str, words: int, *, counters: bool = True) -> bool:
     return words <= 6 and _WEATHER.search(text) is not None
 
 
-def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
+def _classify(text: str, k: OutletKnowledge, prev_kind: str, crawl: date | None = None) -> Line:
+    """The role of one line; ``crawl`` (the crawl marker's day) dates ``Today, 14:20``."""
     line = Line(text)
     bullet = _BULLET.match(text)
     if bullet:
@@ -258,6 +262,8 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
         elif line.kind in ("published", "updated"):
             line.role = DATE if line.kind == "published" else CHROME
             line.date = find_date(line.value)
+            if line.date is None and crawl is not None:
+                line.date = find_relative_date(line.value, crawl)
             if line.date is None and line.kind == "published":
                 slow = parse_date(line.value, fallback=True, languages=("en", "ru", "kk"))
                 line.date = DateMatch(slow, 0, 0) if slow else None
@@ -296,6 +302,11 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
         if found is not None and _mostly_date(text, found):
             line.role, line.date = DATE, found
             return line
+        if found is None and crawl is not None and n <= 8:
+            found = find_relative_date(text, crawl)  # `Сегодня, 14:20`: only with a time
+            if found is not None and found.value.has_time and _mostly_date(text, found):
+                line.role, line.date = DATE, found
+                return line
     if _NUMBERED.match(text):
         line.role = LIST
         return line
@@ -306,7 +317,7 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
         line.role = CHROME
         return line
     if n >= 3 and len(text) >= 12 and text.isupper():
-        line.role = CHROME  # a masthead in capitals
+        line.role, line.kind = CHROME, "capitals"  # a masthead, or now and then a headline in capitals
         return line
     if line.bullet:
         line.role = LIST if n >= 4 and prev_kind in (PROSE, LIST) else CHROME
@@ -323,7 +334,7 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str) -> Line:
 
 def _mostly_date(text: str, found: DateMatch) -> bool:
     """True when little but the date and its labels is left on the line."""
-    rest = (text[:found.start] + " " + text[found.end:])
+    rest = text[:found.start] + " " + _UPDATED_TAIL.sub("", text[found.end:])
     words = [w for w in re.split(r"[\s|,:()\[\]]+", rest) if w]
     left = [w for w in words if w.lower().strip(".") not in _DATE_WORDS and not any(c.isdigit() for c in w)
             and w not in "-–—•·"]
@@ -337,20 +348,25 @@ def read_lines(text: str, k: OutletKnowledge) -> tuple[str | None, list[Line]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     raw = text.split("\n")
     crawl = None
+    crawl_line = -1
     for i, first in enumerate(raw):
         if first.strip():
             m = _CRAWL.match(first)
             if m and _real_date(m["date"]):
                 crawl, raw[i] = m["date"], first[m.end():]
+                crawl_line = i
             break
+    crawl_day = date.fromisoformat(crawl) if crawl else None
     lines: list[Line] = []
     prev = BLANK
-    for joined in _join_wrapped(raw, k):
+    joined_lines = _join_wrapped(raw, k)
+    for index, joined in enumerate(joined_lines):
         if not joined:
             lines.append(Line("", BLANK))
             continue
         ln = _unwrap(joined)
-        line = _classify(ln, k, prev)
+        line = _classify(ln, k, prev, crawl_day)
+        line.after_crawl = index == crawl_line
         if "\n" in joined:
             line.first_part = joined.split("\n", 1)[0]
         lines.append(line)

@@ -35,6 +35,7 @@ _PLACE = rf"[{_UPPER}][{_UPPER}'’\-]+(?:[ \-][{_UPPER}][{_UPPER}'’\-]*){{0,3
 _COUNTER_TAIL = re.compile(r"\s*[(\[]\d+[)\]]$|\s*[»›>]+$")
 _AGENCY = rf"(?:[{_UPPER}0-9][\w.\-]*(?: [\w.\-]+){{0,3}})"  # an agency the data does not know: (24.kg)
 _SEP = r"(?:\s*[.:]\s+|\s*[–—―-]+\s*|\s+)"
+_DAY_MONTH = r"\d{1,2}\s+[^\W\d_]{3,12}\.?|[^\W\d_]{3,12}\.?\s+\d{1,2}(?!\d)"
 
 
 def _alternation(words) -> str:
@@ -108,14 +109,13 @@ class OutletKnowledge:
         self._menu_max = max((len(m.split()) for m in self.menu_set), default=1)
         self.not_place_set = frozenset(fold(s) for s in self.not_places)
         agencies = [a for o in self.outlets for a in o.dateline]
-        known = _alternation(agencies)
-        self.dateline_pattern = re.compile(
-            rf"^(?P<place>{_PLACE})"
-            rf"(?:\s*,\s*(?P<date>[^.:–—―(/]{{2,24}}))?"
-            rf"(?P<sep>{_SEP})"
-            rf"(?:(?P<agency>/\s*(?:{known}|{_AGENCY})\s*/|\(\s*(?:{known}|{_AGENCY})\s*\)|(?:{known})(?!\w))"
-            rf"\s*(?:[.:,]\s*|[–—―-]+\s*|\s+))?"
-        )
+        known = _alternation([*agencies, *(a.upper() for a in agencies)])  # ИНТЕРФАКС-КАЗАХСТАН
+        rest = (rf"(?P<sep>{_SEP})"
+                rf"(?:(?P<agency>/\s*(?:{known}|{_AGENCY})\s*/|\(\s*(?:{known}|{_AGENCY})\s*\)|(?:{known})(?!\w))"
+                rf"\s*(?:[.:,]\s*|[–—―-]+\s*|\s+))?")
+        self.dateline_pattern = re.compile(rf"^(?P<place>{_PLACE})(?:\s*,\s*(?P<date>[^.:–—―(/]{{2,24}}))?{rest}")
+        # `АСТАНА. 10 июля. ИНТЕРФАКС-КАЗАХСТАН -`: a day and month after a full stop
+        self.dotted_dateline_pattern = re.compile(rf"^(?P<place>{_PLACE})\.\s+(?P<date>{_DAY_MONTH}){rest}")
         self.byline_pattern = re.compile(
             rf"^(?:{_alternation(self.labels.get('byline', ()))})\s+(?P<rest>[{_UPPER}].*)$")
 
@@ -181,7 +181,9 @@ class OutletKnowledge:
 
     def dateline(self, paragraph: str) -> Dateline | None:
         """The dateline opening ``paragraph``, if it has one."""
-        m = self.dateline_pattern.match(paragraph)
+        m = self.dotted_dateline_pattern.match(paragraph)
+        if m is None or find_month_day(m["date"]) is None:
+            m = self.dateline_pattern.match(paragraph)
         if not m:
             return None
         place = m["place"].strip(" -")

@@ -47,7 +47,8 @@ class PageFacts:
     """What a page says, before it becomes an ``Article``.
 
     ``date`` is the date as printed (``date.stated_offset`` only when the page states one);
-    ``date_source`` says where it came from: ``"page"``, ``"dateline"`` or ``"metadata"``.
+    ``date_source`` says where it came from: ``"page"``, ``"relative"`` (``Today, 14:20``
+    on the crawl day), ``"dateline"`` (its day, in the crawl's year) or ``"metadata"``.
     """
 
     title: str | None = None
@@ -176,9 +177,10 @@ def parse_dump(text: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Page
         facts.warnings.append("no title found")
 
     # date: a date line above the body (or just below it), else the dateline's day
-    found = pick_date(header, tail)
-    if found is not None:
-        facts.date_source = "page"
+    printed = pick_date(header, tail)
+    found = printed.value if printed is not None else None
+    if printed is not None:
+        facts.date_source = "relative" if printed.relative else "page"
     elif dateline is not None and dateline.date_text:
         found = dateline_date(dateline.date_text, facts.crawl_date)
         facts.date_source = "dateline" if found else None

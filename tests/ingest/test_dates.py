@@ -1,6 +1,7 @@
 """Dates as pages print them: English, Russian, Kazakh; stated offsets; outlet zones."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,41 @@ def test_isoformat_prefers_the_stated_offset():
     assert PageDate(2023, 1, 31, 15, 38).isoformat("Asia/Almaty") == "2023-01-31T15:38+06:00"
     assert PageDate(2023, 1, 31, 15, 38).isoformat(None) == "2023-01-31T15:38"
     assert PageDate(2023, 1, 31).isoformat("Asia/Almaty") == "2023-01-31"  # no time, no offset
+
+
+@pytest.mark.parametrize("text,local,offset", [
+    ("Сегодня, 14:20", "2024-03-01T14:20", None),
+    ("Вчера в 18:05", "2024-02-29T18:05", None),
+    ("Today, 09:15 GMT+6", "2024-03-01T09:15", "+06:00"),
+    ("23:10, Yesterday", "2024-02-29T23:10", None),
+    ("Бүгін 09:15", "2024-03-01T09:15", None),
+    ("Кеше, 23:10", "2024-02-29T23:10", None),
+])
+def test_relative_days_count_back_from_the_crawl_day(text, local, offset):
+    found = dates.find_relative_date(text, date(2024, 3, 1))
+    assert found is not None and found.relative
+    assert found.value.local == local
+    assert found.value.stated_offset == offset
+
+
+def test_relative_date_line_needs_the_crawl_marker():
+    page = ("{marker}Tengrinews.kz\nПолитика\nЦИК подвел итоги довыборов в маслихаты\nСегодня, 14:20\n\n"
+            "Центральная избирательная комиссия подвела итоги дополнительных выборов депутатов маслихатов.\n\n"
+            "Явка составила 34,2%, избраны 17 депутатов, сообщили в комиссии.\n")
+    crawled = parse_text(page.format(marker=" date 2024-06-02 "), "today.txt")
+    assert crawled.published == "2024-06-02T14:20+05:00"  # Tengrinews: Asia/Almaty, UTC+5 since March 2024
+    assert crawled.warnings == []
+    undated = parse_text(page.format(marker=""), "today.txt")
+    assert undated.published is None  # never "today" as the machine sees it
+    assert undated.warnings == ["no date found"]
+
+
+def test_updated_note_after_the_date_does_not_hide_the_date_line():
+    page = ("Kazakhstan's ruling party wins majority in snap parliamentary vote\n\n"
+            "By Olzhas Auyezov\nMarch 20, 2023 6:21 AM GMT+6 Updated 2 hours ago\n\n"
+            "ASTANA, March 20 (Reuters) - Kazakhstan's ruling Amanat party won a majority in Sunday's snap "
+            "parliamentary election, preliminary results showed on Monday.\n\n"
+            "Amanat received 53.9% of the vote, the central election commission said.\n")
+    article = parse_text(page, "reuters.txt")
+    assert article.published == "2023-03-20T06:21+06:00"
+    assert article.author == "Olzhas Auyezov"
