@@ -19,6 +19,7 @@ from digest.ingest.outlets import OutletKnowledge
 # line roles
 BLANK, CHROME, STOP, LABEL, CAPTION, DATE, BYLINE, PROSE, LIST, OTHER = (
     "blank", "chrome", "stop", "label", "caption", "date", "byline", "prose", "list", "other")
+INTRO = "intro"  # not a role: what the line before a bullet was, when it opens a list (`… were:`)
 
 _SENTENCE_END = (".", "!", "?", "…", "»", '"', "”", "'", "’", ".)", "!)", "?)")
 _BULLET = re.compile(r"^[•·▪►●◦■□➤→]\s*")
@@ -60,7 +61,7 @@ _DATE_WORDS = frozenset(
 class Line:
     text: str
     role: str = OTHER
-    bullet: bool = False
+    bullet: str = ""          # the bullet the line opened with (`•`), taken off ``text``
     value: str = ""           # a label's value, a caption's credit, a byline's name
     kind: str = ""            # a label's kind (author, photo, tags …)
     date: DateMatch | None = None
@@ -244,7 +245,7 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str, crawl: date | None 
     line = Line(text)
     bullet = _BULLET.match(text)
     if bullet:
-        line.bullet = True
+        line.bullet = bullet.group(0).strip()
         text = line.text = text[bullet.end():].strip()
     if not text:
         line.role = CHROME
@@ -320,7 +321,8 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str, crawl: date | None 
         line.role, line.kind = CHROME, "capitals"  # a masthead, or now and then a headline in capitals
         return line
     if line.bullet:
-        line.role = LIST if n >= 4 and prev_kind in (PROSE, LIST) else CHROME
+        # a bullet list inside the story follows its intro (`… were:`) or prose; elsewhere it is a menu
+        line.role = LIST if prev_kind in (INTRO, LIST) or (n >= 4 and prev_kind == PROSE) else CHROME
         return line
     if _RANKED.match(text):
         line.role = CHROME  # "1 Most read headline"
@@ -370,7 +372,7 @@ def read_lines(text: str, k: OutletKnowledge) -> tuple[str | None, list[Line]]:
         if "\n" in joined:
             line.first_part = joined.split("\n", 1)[0]
         lines.append(line)
-        prev = line.role
+        prev = INTRO if line.role == OTHER and line.words >= 3 and line.text.endswith(":") else line.role
     _mark_list_intros(lines)
     return crawl, lines
 

@@ -169,7 +169,7 @@ def parse_dump(text: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Page
         if ln.role == STOP:
             break
         tail.append(ln)
-    facts.body = [collapse_keep(ln.text) for ln in body_lines]
+    facts.body = [collapse_keep(f"{ln.bullet} {ln.text}" if ln.bullet else ln.text) for ln in body_lines]
     body_text = " ".join(facts.body)
 
     facts.title = pick_title(header, lines, body_text, k)

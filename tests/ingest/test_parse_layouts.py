@@ -522,3 +522,17 @@ def test_short_tags_one_a_line_below_the_label():
             "Tags:\nCEC\nEU\nMaslikhat\nShare:\tFacebook\tTelegram\n")
     article = parse_text(page, "tags.txt")
     assert article.tags == ["CEC", "EU", "Maslikhat"]
+
+
+def test_bullet_list_inside_the_story_is_body_and_a_bullet_menu_is_not():
+    page = (" date 2023-03-21 News\n  • Home\n  • Politics\n  • Elections\n"
+            "Six parties enter the Majilis after Sunday's vote\n21 March 2023, 11:05\n\n"
+            "ASTANA. KAZINFORM – Six parties will be represented in the new Majilis, according to preliminary "
+            "results announced by the Central Election Commission on Monday.\n\n"
+            "The other parties that cleared the threshold were:\n• Ak Zhol\n• Auyl\n"
+            "• the National Social Democratic Party\n\nFinal results are due by March 28.\n\n"
+            "Comments (2)\nAidos: Finally some real competition in parliament, this is good news for everyone.\n")
+    article = parse_text(page, "bullets.txt")
+    assert article.body[1:] == ["The other parties that cleared the threshold were:", "• Ak Zhol", "• Auyl",
+                                "• the National Social Democratic Party", "Final results are due by March 28."]
+    assert not any("Home" in p or "Politics" in p or "Aidos" in p for p in article.body)
