@@ -73,6 +73,33 @@ def _ld_dates(data) -> list[str]:
     return found
 
 
+def _ld_keywords(tree) -> list[str]:
+    """``keywords`` of a JSON-LD article (a list, or one comma-separated string)."""
+    found: list[str] = []
+
+    def walk(data) -> None:
+        if isinstance(data, dict):
+            value = data.get("keywords")
+            if isinstance(value, str):
+                found.append(value)
+            elif isinstance(value, list):
+                found.extend(v for v in value if isinstance(v, str))
+            for child in data.values():
+                if isinstance(child, (dict, list)):
+                    walk(child)
+        elif isinstance(data, list):
+            for item in data:
+                walk(item)
+
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            try:
+                walk(json.loads(script.text))
+            except ValueError:
+                continue
+    return found
+
+
 def _visible_date(tree) -> PageDate | None:
     """A short date text in an element whose class or itemprop says date/time."""
     for el in tree.iter():
@@ -203,7 +230,7 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Pa
     labels = k.labels.get("author", ()) + k.labels.get("byline", ())
     if doc.author:
         facts.author = clean_author(doc.author.split(";")[0], labels)
-    tags = _tags(doc.tags, vocabulary)
+    tags = _tags(doc.tags, vocabulary) or _tags(_ld_keywords(tree), vocabulary)
     if tags:
         facts.tags, facts.tags_line = tags, ", ".join(tags)
     elif not facts.tags:

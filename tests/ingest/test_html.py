@@ -82,3 +82,37 @@ def test_credit_in_the_text_wins_over_the_site_name():
             "findings the day after the vote, officials said.</p></article></body></html>")
     assert parse_html(html, "x.html").outlet == "Kazinform"
     assert parse_html(html.replace(", Kazinform reports", ""), "x.html").outlet == "Qazaq TV"
+
+
+def test_json_ld_keywords_are_the_tags_when_the_meta_tags_give_none():
+    html = ("<html><head><title>Turnout reaches 41% by 2 p.m. | The Astana Times</title>"
+            "<meta property='og:site_name' content='The Astana Times'>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": "
+            "\"2023-03-19T14:35:00+06:00\", \"keywords\": [\"Mazhilis\", \"Turnout\"]}</script></head><body><article>"
+            "<h1>Turnout reaches 41% by 2 p.m.</h1><p>ASTANA — Turnout in Sunday's election to the Majilis reached 41.2% "
+            "by 2 p.m. local time, the Central Election Commission said.</p><p>The highest turnout was recorded in the "
+            "Kostanay Region, the commission said at a briefing.</p></article></body></html>")
+    article = parse_html(html, "ld.html")
+    assert article.tags == ["Majilis", "Turnout"]  # the vocabulary's alias Mazhilis -> Majilis
+    assert article.title == "Turnout reaches 41% by 2 p.m."
+    assert article.outlet == "The Astana Times"
+    assert article.published == "2023-03-19T14:35+06:00"
+
+
+def test_cp1251_html_file_without_markup_extension(tmp_path):
+    html = ("<html><head><meta charset='windows-1251'><title>ЦИК объявил итоги выборов</title></head><body>"
+            "<div class='menu'>Главная | Политика | Экономика</div><h1>ЦИК объявил итоги выборов</h1>"
+            "<span class='news-date'>19 марта 2023, 21:41</span><div class='text'><p>Центральная избирательная "
+            "комиссия Казахстана объявила предварительные итоги выборов в Мажилис, передает Zakon.kz.</p><p>По данным "
+            "комиссии, явка составила 54,19%, в парламент проходят шесть партий.</p></div>"
+            "<div class='author'>Автор: Ерлан Жумабаев</div></body></html>")
+    path = tmp_path / "page.dump"
+    path.write_bytes(html.encode("cp1251"))
+    article = parse_file(path)
+    assert article.error is None
+    assert article.title == "ЦИК объявил итоги выборов"
+    assert article.published == "2023-03-19T21:41+06:00"  # Zakon.kz prints Almaty time (UTC+6 in 2023)
+    assert article.outlet == "Zakon.kz"
+    assert article.author == "Ерлан Жумабаев"
+    assert article.language == "ru"
+    assert article.body[0].startswith("Центральная избирательная комиссия")
