@@ -108,10 +108,9 @@ def find_body(lines: list[Line]) -> tuple[int, int] | None:
             current.append(i)
             gap = 0
         elif role == LIST or _short_sentence(line):
-            if current and (role == LIST or gap == 0):
+            if current and gap == 0:  # a list goes on from the prose (or the list) right above it
                 current.append(i)
-                gap = 0
-            elif role == OTHER:
+            elif role == OTHER or current:  # `Most viewed` + `1. …` after the story: not the story
                 gap += 1
                 if gap >= 2:
                     close()

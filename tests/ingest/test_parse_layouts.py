@@ -536,3 +536,14 @@ def test_bullet_list_inside_the_story_is_body_and_a_bullet_menu_is_not():
     assert article.body[1:] == ["The other parties that cleared the threshold were:", "• Ak Zhol", "• Auyl",
                                 "• the National Social Democratic Party", "Final results are due by March 28."]
     assert not any("Home" in p or "Politics" in p or "Aidos" in p for p in article.body)
+
+
+def test_numbered_list_after_an_unknown_heading_below_the_story_is_not_body():
+    page = (" date 2023-03-21 News\nSix parties enter the Majilis after Sunday's vote\n21 March 2023, 11:05\n\n"
+            "ASTANA. KAZINFORM – Six parties will be represented in the new Majilis, according to preliminary "
+            "results announced by the Central Election Commission on Monday.\n\n"
+            "Amanat won 53.9% of the party-list vote, followed by Auyl with 10.9% and Respublica with 8.6%.\n\n"
+            "Most viewed this week\n1. Tenge weakens against the dollar\n2. New airport terminal opens in Shymkent\n")
+    article = parse_text(page, "list.txt")
+    assert len(article.body) == 2
+    assert article.body[-1].startswith("Amanat won")
