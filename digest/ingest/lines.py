@@ -44,6 +44,9 @@ _CRAWL = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d\d-\d\d)(?=\s|$)")
 _DIGIT = re.compile(r"\d")
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_]-)\n(?=[^\W\d_])")
 _TOKEN = re.compile(r"[^\W\d_]{4,}")
+_ANY_DAY = date(2000, 1, 1)
+_HARD_END = re.compile(r"[.!?…][»\"”’')\]]*$")
+"""A sentence's end: a full stop, ``!``, ``?`` or ``…``, maybe inside quotes or brackets."""
 _UPDATED_TAIL = re.compile(r"[(\[|]?\s*(?:last\s+)?(?:updated?|modified|обновлен\w*|изменен\w*|жаңартыл\w*)\b.*$",
                            re.IGNORECASE | re.DOTALL)
 """`Updated 2 hours ago` after a date: not part of the date line's own words."""
@@ -150,8 +153,10 @@ def _wrap_width(lines: list[str], k: OutletKnowledge) -> int | None:
     """
     evidence = []
     for a, b in zip(lines, lines[1:], strict=False):
-        if len(a) < 40 or not b or ends_sentence(a) or a.endswith(":") or _RANKED.match(a) or _NUMBERED.match(a):
+        if len(a) < 40 or not b or a.endswith(":") or _RANKED.match(a) or _NUMBERED.match(a):
             continue  # list items are lines of their own, not wrapped text
+        if ends_sentence(a) and not (b[0].islower() and not _HARD_END.search(a)):
+            continue  # `… «Аманат»` + `партиясы жинады.`: a quote, not a sentence, ends the line
         tail = a.rsplit(None, 1)[-1]
         if b[0].islower() or a[-1] in ",-–" or (len(tail) <= 3 and tail.islower()):
             evidence.append(len(a))
@@ -174,7 +179,12 @@ def _stands_alone(line: str, k: OutletKnowledge, *, opening: bool = True) -> boo
     # a bare number may be the end of a wrapped sentence (`…due in` / `2026.`): not a counter here
     if _is_widget(line, words, counters=False) or (opening and k.dateline(line) is not None):
         return True
-    found = find_date(line) if len(line) <= 80 else None
+    if len(line) > 80:
+        return False
+    found = find_date(line)
+    if found is None and words <= 8:
+        found = find_relative_date(line, _ANY_DAY)  # `Сегодня, 14:20`: the shape, whatever the day
+        found = found if found is not None and found.value.has_time else None
     return found is not None and _mostly_date(line, found)
 
 
@@ -208,7 +218,7 @@ def _join_wrapped(raw: list[str], k: OutletKnowledge) -> list[str]:
                 if joins:
                     out[-1] = f"{prev}\n{ln}"
                     continue
-            if not numbered and len(last.split()) >= 8 and not ends_sentence(last) and ln[0].islower():
+            if not numbered and len(last.split()) >= 8 and not _HARD_END.search(last) and ln[0].islower():
                 out[-1] = f"{prev}\n{ln}"
                 continue
         out.append(ln)
