@@ -45,6 +45,7 @@ _DIGIT = re.compile(r"\d")
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_]-)\n(?=[^\W\d_])")
 _TOKEN = re.compile(r"[^\W\d_]{4,}")
 _ANY_DAY = date(2000, 1, 1)
+_CRUMB_SEPARATOR = re.compile(r"\s[»›>|/]\s|\s[>»›]$")
 _HARD_END = re.compile(r"[.!?…][»\"”’')\]]*$")
 """A sentence's end: a full stop, ``!``, ``?`` or ``…``, maybe inside quotes or brackets."""
 _UPDATED_TAIL = re.compile(r"[(\[|]?\s*(?:last\s+)?(?:updated?|modified|обновлен\w*|изменен\w*|жаңартыл\w*)\b.*$",
@@ -179,6 +180,8 @@ def _stands_alone(line: str, k: OutletKnowledge, *, opening: bool = True) -> boo
     # a bare number may be the end of a wrapped sentence (`…due in` / `2026.`): not a counter here
     if _is_widget(line, words, counters=False) or (opening and k.dateline(line) is not None):
         return True
+    if words <= 8 and not ends_sentence(line) and (_CRUMB_SEPARATOR.search(line) or _is_switcher(line)):
+        return True  # `Main Page > News`, `RU | KZ | EN`
     if len(line) > 80:
         return False
     found = find_date(line)

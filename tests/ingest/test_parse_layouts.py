@@ -547,3 +547,16 @@ def test_numbered_list_after_an_unknown_heading_below_the_story_is_not_body():
     article = parse_text(page, "list.txt")
     assert len(article.body) == 2
     assert article.body[-1].startswith("Amanat won")
+
+
+def test_wrapped_page_never_joins_a_switcher_or_breadcrumb_to_the_headline():
+    text, expected = load(FIXTURES / "pages" / "a03_kazinform_amp_light.json")
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip().startswith("KOKSHETAU"))
+    lines[first:first + 1] = textwrap.wrap(lines[first].strip(), 62)
+    title = next(i for i, line in enumerate(lines) if line.strip() == expected["title"])
+    for chrome in ("RU | KZ | EN", "Main Page > News > Politics"):
+        page = "\n".join([*lines[:title + 1], chrome, *lines[title + 1:]])
+        article = parse_text(page, "wrapped.txt")
+        assert article.title == expected["title"], chrome
+        assert [norm(p) for p in article.body] == [norm(p) for p in expected["body"]]
