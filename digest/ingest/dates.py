@@ -64,7 +64,7 @@ _WEEKDAYS = (
 _DAY = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])"
 _ORD = r"(?:st|nd|rd|th|-?ші|-?шы|-?го)?"
 _YEAR = r"(?:19|20)\d\d(?!\d)"
-_YEAR_WORD = r"(?:\s*(?:г\.|года|год|ж\.|жылы|жылғы|year))?"
+_YEAR_WORD = r"(?:\s*(?:г\.|года|год|ж\.|жылғы|жылы|жыл(?![^\W\d_])|year))?"
 
 _DATE_RE = re.compile(
     "|".join(
@@ -80,7 +80,7 @@ _DATE_RE = re.compile(
             # January 31, 2023 / Oct. 11 2027
             rf"(?P<mm>{_MONTH})\s+(?P<md>{_DAY}){_ORD},?\s+(?P<my>{_YEAR})",
             # 31.01.2023, 28/12/2026, 31-01-2023, 31.01.23
-            rf"(?P<nd>{_DAY})(?P<nsep>[./-])(?P<nm>0?[1-9]|1[0-2])(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d)(?![\d.,]\d)(?!\d)",
+            rf"(?P<nd>{_DAY})(?P<nsep>[./-])(?P<nm>0?[1-9]|1[0-2])(?P=nsep)(?P<ny>(?:19|20)\d\d|\d\d)(?![\d.,]\d)(?!\d){_YEAR_WORD}",
         )
     ),
     re.IGNORECASE,

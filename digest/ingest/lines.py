@@ -55,7 +55,7 @@ _NAME_PARTICLES = frozenset("de da del van von der al el bin ibn ben uulu kyzy �
 _DATE_WORDS = frozenset(
     "published updated update posted date on at by last modified | - – — : opublikovano "
     "опубликовано обновлено изменено дата жарияланды жарияланған жаңартылды жаңартылған в г года ж "
-    "жылы gmt utc msk ist mon tue wed thu fri sat sun monday tuesday wednesday thursday friday "
+    "жылы жыл жылғы сағат gmt utc msk ist mon tue wed thu fri sat sun monday tuesday wednesday thursday friday "
     "saturday sunday понедельник вторник среда четверг пятница суббота воскресенье".split())
 
 

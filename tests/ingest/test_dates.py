@@ -144,3 +144,14 @@ def test_updated_note_after_the_date_does_not_hide_the_date_line():
     article = parse_text(page, "reuters.txt")
     assert article.published == "2023-03-20T06:21+06:00"
     assert article.author == "Olzhas Auyezov"
+
+
+@pytest.mark.parametrize("text,local", [
+    ("31 қаңтар 2023 жыл, 15:38", "2023-01-31T15:38"),
+    ("2023 жылғы 31 қаңтар, сағат 15:38", "2023-01-31T15:38"),
+    ("31.01.2023 ж. 15:38", "2023-01-31T15:38"),
+    ("31.01.2023 г. в 15:38", "2023-01-31T15:38"),
+])
+def test_year_words_between_the_date_and_its_time(text, local):
+    found = find_date(text)
+    assert found is not None and found.value.local == local
