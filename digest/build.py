@@ -408,8 +408,10 @@ class _RenderJob:
         self.skip = skip
 
     def run(self, specs: list[PageSpec]) -> dict[str, str]:
-        made: set[Path] = set()
+        made: set[str] = set()
         hashes: dict[str, str] = {}
+        top = str(self.folder)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
         for spec in specs:
             if spec.template == "static:":
                 data = Path(spec.context["source"]).read_bytes()
@@ -419,13 +421,18 @@ class _RenderJob:
             hashes[spec.path] = digest
             if self.skip.get(spec.path) == digest:
                 continue
-            target = self.folder / spec.path
-            parent = target.parent
+            target = f"{top}/{spec.path}"
+            parent = target.rpartition("/")[0]
             if parent not in made:
-                parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(parent, exist_ok=True)
                 made.add(parent)
-            with open(target, "wb") as fh:
-                fh.write(data)
+            fd = os.open(target, flags, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
         return hashes
 
 
