@@ -274,9 +274,12 @@ def machine(hugo: str | None, work: Path) -> dict:
 def tables(results: dict) -> str:
     m = results["machine"]
     head = (f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['os']}, {m['filesystem']}; "
-            f"Python {m['python']}; {m['digest']}, {m['hugo']}, Pelican {m['pelican']}; "
-            f"{m['date']}, load average {m.get('load', '?')} at the start.")
-    lines = [head, "", "| builder | N | runs | wall s | CPU s | peak RSS MiB | all processes MiB | files "
+            f"Python {m['python']}; {m['hugo']}, Pelican {m['pelican']}.")
+    used = {r["date"] for r in results["cold"] + results["digest"]}
+    runs = "; ".join(f"{r['date']}: {r['digest']}, N = {', '.join(f'{n:,}' for n in r['sizes'])}, "
+                     f"{', '.join(r['tools'])}, load average {r['load']} at the start"
+                     for r in results["runs"] if r["date"] in used)
+    lines = [head, "", f"Runs: {runs}.", "", "| builder | N | runs | wall s | CPU s | peak RSS MiB | all processes MiB | files "
              "| HTML pages | wall ÷ Hugo | wall ÷ Pelican |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     rows = sorted(results["cold"], key=lambda r: (r["n"], TOOLS.index(r["tool"])))
     wall = {(r["tool"], r["n"]): r["wall"] for r in rows}
@@ -345,7 +348,8 @@ def plot(results: dict, path: Path) -> None:
 def merge(old: dict, new: dict) -> dict:
     cold = {(r["tool"], r["n"]): r for r in old.get("cold", []) + new["cold"]}
     dig = {r["n"]: r for r in old.get("digest", []) + new["digest"]}
-    return {"machine": new["machine"], "cold": list(cold.values()), "digest": list(dig.values())}
+    runs = old.get("runs", []) + new["runs"]
+    return {"machine": new["machine"], "runs": runs, "cold": list(cold.values()), "digest": list(dig.values())}
 
 
 def report(results: dict, out: Path, plot_path: Path) -> None:
@@ -389,8 +393,10 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     work = args.out / f"work-{datetime.now():%Y%m%d-%H%M%S}"
     work.mkdir()
-    new = {"machine": machine(hugo, work), "cold": [], "digest": []}
-    print("; ".join(f"{k}: {v}" for k, v in new["machine"].items()), flush=True)
+    m = machine(hugo, work)
+    new = {"machine": m, "cold": [], "digest": [],
+           "runs": [{"date": m["date"], "digest": m["digest"], "load": m["load"], "sizes": sizes, "tools": tools}]}
+    print("; ".join(f"{k}: {v}" for k, v in m.items()), flush=True)
 
     for n in sizes:
         corpus = work / f"digest-{n}"
@@ -409,6 +415,8 @@ def main() -> None:
             print(f"  digest   N={n:<7} warm {r['warm']:.2f} s, one edit {r['edit_build']:.2f} s, "
                   f"in-process {r['edit_serve']:.3f} s", flush=True)
 
+    for row in new["cold"] + new["digest"]:
+        row["date"] = m["date"]
     results_path = args.out / "results.json"
     old = {} if args.fresh or not results_path.exists() else json.loads(results_path.read_text())
     results = merge(old, new)
