@@ -153,6 +153,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewHTTPServer
     server_version = "digest-serve"
     timeout = 60  # a client that sends nothing for this long is dropped
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
