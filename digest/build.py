@@ -33,7 +33,7 @@ from digest.collect import collect
 from digest.config import SiteConfig
 from digest.content import find_entries, read_entry, scan_entries
 from digest.errors import DuplicateURLError
-from digest.model import Entry
+from digest.model import Entry, forget_packs
 from digest.output import Staging, marker_stamp
 from digest.render import PageSpec, Renderer, plan_site, template_folders
 
@@ -90,6 +90,7 @@ class Builder:
         self._scanned = False  # the entries in memory reflect a full scan of the content folder
         self._renderer: Renderer | None = None
         self._renderer_settings = ""
+        self._scratch: tempfile.TemporaryDirectory | None = None
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
         """Build the site; ``changed`` (from a watcher) names the files that changed.
@@ -161,8 +162,7 @@ class Builder:
                 found[rel] = (stamp, hit)
             else:
                 todo.append((rel, stamp, Path(full)))
-        pack_dir = config.cache_dir if self.use_cache else None
-        for (rel, stamp, _), entry in zip(todo, read_entries([p for _, _, p in todo], config, pack_dir)):
+        for (rel, stamp, _), entry in zip(todo, read_entries([p for _, _, p in todo], config, self._pack_dir())):
             found[rel] = (stamp, entry)
         dirty = bool(todo) or found.keys() != cache.entries.keys()
         cache.entries = found
@@ -171,6 +171,22 @@ class Builder:
         if self.autosave:
             self.save()
         return [entry for _, entry in found.values()]
+
+    def _pack_dir(self) -> Path:
+        """Where bodies go: the cache, or a folder that lives as long as this Builder."""
+        if self.use_cache:
+            return self.config.cache_dir
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="digest-bodies-")
+        return Path(self._scratch.name)
+
+    def close(self) -> None:
+        """Save the cache and drop the scratch folder of a cache-less Builder."""
+        self.save()
+        if self._scratch is not None:
+            forget_packs(self._scratch.name)
+            self._scratch.cleanup()
+            self._scratch = None
 
     def save(self) -> None:
         """Write the entries read since the last save to the disk cache."""
@@ -258,7 +274,11 @@ class Builder:
 
 def build(config: SiteConfig, *, use_cache: bool = True) -> BuildResult:
     """Build the site once: the function behind ``digest build``."""
-    return Builder(config, use_cache=use_cache).build()
+    builder = Builder(config, use_cache=use_cache)
+    try:
+        return builder.build()
+    finally:
+        builder.close()
 
 
 def load_entries(config: SiteConfig) -> list[Entry]:

@@ -54,6 +54,8 @@ class EntryCache:
 
     settings: str = ""
     entries: dict[str, tuple[Stamp, Entry]] = field(default_factory=dict)
+    # the stored form of each entry, kept so an unchanged one is not packed again
+    rows: dict[str, tuple[Entry, tuple]] = field(default_factory=dict, repr=False)
 
     def get(self, rel: str, stamp: Stamp) -> Entry | None:
         hit = self.entries.get(rel)
@@ -117,12 +119,18 @@ def _unpack_entry(values: tuple) -> Entry:
 def load_entries(cache_dir: Path, settings: str) -> EntryCache:
     value = _read_pickle(cache_dir / ENTRIES)
     if isinstance(value, tuple) and len(value) == 2 and value[0] == settings:
+        entries: dict[str, tuple[Stamp, Entry]] = {}
+        rows: dict[str, tuple[Entry, tuple]] = {}
         try:
-            entries = {rel: (Stamp(size, mtime), _unpack_entry(values)) for rel, size, mtime, values in value[1]}
+            for row in value[1]:
+                rel, size, mtime, values = row
+                entry = _unpack_entry(values)
+                entries[rel] = (Stamp(size, mtime), entry)
+                rows[rel] = (entry, row)
         except (TypeError, ValueError) as exc:
             log.info("ignoring the entry cache: %s", exc)
         else:
-            return EntryCache(settings=settings, entries=entries)
+            return EntryCache(settings=settings, entries=entries, rows=rows)
     return EntryCache(settings=settings)
 
 
@@ -171,7 +179,18 @@ def save_entries(cache_dir: Path, cache: EntryCache) -> None:
             if entry.body._ref is None or compact:
                 cache.entries[rel] = (stamp, writer.store(entry))
         writer.close()
-    rows = [(rel, stamp.size, stamp.mtime_ns, _pack_entry(entry)) for rel, (stamp, entry) in cache.entries.items()]
+    rows = []
+    kept = cache.rows
+    for rel, (stamp, entry) in cache.entries.items():
+        old = kept.get(rel)
+        if old is not None and old[0] is entry and old[1][1:3] == (stamp.size, stamp.mtime_ns):
+            rows.append(old[1])
+        else:
+            row = (rel, stamp.size, stamp.mtime_ns, _pack_entry(entry))
+            kept[rel] = (entry, row)
+            rows.append(row)
+    for rel in kept.keys() - cache.entries.keys():
+        del kept[rel]
     _write_atomic(cache_dir / ENTRIES, _dump((cache.settings, rows)))
     referenced = {entry.body._ref[0] for _, entry in cache.entries.values() if entry.body._ref}
     for path in packs:

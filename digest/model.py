@@ -44,6 +44,12 @@ def read_pack(path: str, offset: int, length: int) -> str:
     return os.pread(fd, length, offset).decode("utf-8")
 
 
+def forget_packs(folder: str) -> None:
+    """Close the descriptors of packs in a folder that is going away."""
+    for path in [p for p in _PACKS if os.path.dirname(p) == folder]:
+        os.close(_PACKS.pop(path))
+
+
 class Body:
     """An entry's HTML body, held in memory or read on demand from a cache pack.
 
