@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import time
 from dataclasses import dataclass
@@ -401,7 +402,13 @@ _JOB = None
 def _pool(n: int, job):
     global _JOB
     _JOB = job
-    return multiprocessing.get_context("fork").Pool(n)
+    return multiprocessing.get_context("fork").Pool(n, initializer=_worker_signals)
+
+
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the main process and die on SIGTERM, whatever it had set."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @dataclass

@@ -8,7 +8,6 @@ shows its one-line error in an overlay on every page until a good build.
 from __future__ import annotations
 
 import contextlib
-import inspect
 import logging
 import os
 import signal
@@ -42,7 +41,7 @@ class PreviewServer:
         port: int = 8000,
         quiet: float = QUIET,
         report: Report | None = None,
-        builder_factory: Callable[[SiteConfig], Builder] = Builder,
+        builder_factory: Callable[[SiteConfig], Builder] | None = None,
     ) -> None:
         self.config = config
         self.host = host
@@ -51,8 +50,8 @@ class PreviewServer:
         self._port = port
         self._report = report or (lambda line: log.info("%s", line))
         self._overrides = _overrides(config)
-        self._make_builder = builder_factory
-        self._builder = builder_factory(config)
+        self._make_builder = builder_factory or _preview_builder
+        self._builder = self._make_builder(config)
         self._httpd: PreviewHTTPServer | None = None
         self._watcher: Watcher | None = None
         self._threads: list[threading.Thread] = []
@@ -86,6 +85,7 @@ class PreviewServer:
         for thread in self._threads:
             thread.join()
         self._threads.clear()
+        self._builder.save()  # the entry cache, written once rather than after every save
 
     def __enter__(self) -> PreviewServer:
         self.start()
@@ -156,10 +156,7 @@ class PreviewServer:
         return pages
 
     def _build(self, changed: set[Path] | None):
-        build = self._builder.build
-        if changed is not None and _takes_changed(build):
-            return build(changed=changed)
-        return build()
+        return self._builder.build(changed=changed)
 
     def _reload_config(self) -> None:
         content, output = self._overrides
@@ -183,11 +180,9 @@ class PreviewServer:
         self._threads.append(thread)
 
 
-def _takes_changed(build: Callable) -> bool:
-    try:
-        return "changed" in inspect.signature(build).parameters
-    except (TypeError, ValueError):
-        return False
+def _preview_builder(config: SiteConfig) -> Builder:
+    """The preview keeps entries in memory and writes the entry cache when it stops."""
+    return Builder(config, autosave=False)
 
 
 def _overrides(config: SiteConfig) -> tuple[Path | None, Path | None]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import http.client
-import inspect
 import shutil
 import time
 from collections.abc import Callable
@@ -53,14 +52,15 @@ class RecordingBuilder:
     """A Builder that remembers what each build was told had changed."""
 
     def __init__(self, config) -> None:
-        self.inner = Builder(config)
+        self.inner = Builder(config, autosave=False)
         self.calls: list[set[Path] | None] = []
 
     def build(self, changed: set[Path] | None = None):
         self.calls.append(changed)
-        if changed is not None and "changed" in inspect.signature(self.inner.build).parameters:
-            return self.inner.build(changed=changed)
-        return self.inner.build()
+        return self.inner.build(changed=changed)
+
+    def save(self) -> None:
+        self.inner.save()
 
 
 class Running:
