@@ -1,6 +1,7 @@
 """Fixtures for the preview server: a small site in tmp_path, a running server, Chromium."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -45,13 +46,17 @@ def running(site: Path, start_server) -> Running:
 
 @pytest.fixture(scope="session")
 def chromium():
-    """A headless Chromium driven by Playwright; skips where either is missing."""
+    """A headless Chromium driven by Playwright; skips where either is missing.
+
+    In CI (``CI=true``) the browser tests must run, so a missing browser fails.
+    """
+    missing = pytest.fail if os.environ.get("CI") == "true" else pytest.skip
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+        missing(f"no Chromium at {CHROMIUM}: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("no playwright: pip install playwright")
+        missing("no playwright: pip install playwright")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
