@@ -224,18 +224,19 @@ def incremental(site: Path, work: Path, n: int, runs: int, edits: int) -> dict:
 
 
 def in_process(site: Path, out: Path, edits: int) -> None:
-    """One Builder, one full build, then one edit and one timed rebuild at a time."""
+    """One Builder as ``digest serve`` keeps it (told which file changed, cache saved at the
+    end), one full build, then one edit and one timed rebuild at a time."""
     from digest.build import Builder
     from digest.config import load_config
 
-    builder = Builder(load_config(site, output=out))
+    builder = Builder(load_config(site, output=out), autosave=False)
     builder.build()
     paths = sorted((site / "content").rglob("*.md"))
     results = []
     for i, path in enumerate(pick(paths, edits, 2)):
         edit_title(path, f"serve edit {i}")
         start = time.perf_counter()
-        r = builder.build()
+        r = builder.build(changed={path.resolve()})
         results.append({"seconds": time.perf_counter() - start, "rendered": r.rendered, "written": r.written})
     print(json.dumps(results))
 
