@@ -116,7 +116,8 @@ class Renderer:
                 self.partial(name, entry)
 
     def partials(self) -> dict:
-        return dict(self._partials)
+        """The list partials (what list pages repeat), to hand to other processes."""
+        return {k: v for k, v in self._partials.items() if k[0] in self.PARTIALS}
 
     def merge_partials(self, partials: dict) -> None:
         self._partials.update(partials)
