@@ -76,12 +76,11 @@ def find_entries(content_dir: Path) -> list[Path]:
 
 def read_entry(path: Path, config: SiteConfig) -> Entry:
     """Parse one entry file; raise ContentError on any problem."""
-    try:
-        rel = path.relative_to(config.content_dir).as_posix()
-    except ValueError:
-        rel = path.name
-    shown = _shown(path, config)
-    raw = path.read_bytes()
+    full = str(path)
+    rel = _relative(full, str(config.content_dir)) or path.name
+    shown = _relative(full, str(config.root)) or full
+    with open(full, "rb") as fh:
+        raw = fh.read()
     return parse_entry(raw, rel=rel, shown=shown, config=config)
 
 
@@ -275,9 +274,12 @@ def _kind(value) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _shown(path: Path, config: SiteConfig) -> str:
-    """The path as users know it: relative to the site root when inside it."""
-    try:
-        return path.relative_to(config.root).as_posix()
-    except ValueError:
-        return str(path)
+def _relative(path: str, folder: str) -> str | None:
+    """``path`` below ``folder`` with ``/`` separators, or None when it is not below it.
+
+    (Plain strings: this runs for every entry of every build.)
+    """
+    prefix = folder.rstrip(os.sep) + os.sep
+    if not path.startswith(prefix):
+        return None
+    return path[len(prefix):].replace(os.sep, "/")
