@@ -92,6 +92,10 @@ class Builder:
         self._renderer: Renderer | None = None
         self._renderer_settings = ""
         self._scratch: tempfile.TemporaryDirectory | None = None
+        self._spec_memo: dict[str, PageSpec] = {}  # entry identity → its page spec
+        self._memo_settings = ""
+        self._key_memo: dict[tuple, str] = {}
+        self._key_settings = ""
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
         """Build the site; ``changed`` (from a watcher) names the files that changed.
@@ -104,12 +108,15 @@ class Builder:
         settings = cachemod.config_digest(config)
         entries = self._load(settings, changed)
         site = collect(entries, include_drafts=config.drafts)
-        specs = plan_site(site, config) + static_specs(config)
+        if self._memo_settings != settings or len(self._spec_memo) > 2 * len(site.entries) + 100:
+            self._spec_memo = {}
+            self._memo_settings = settings
+        specs = plan_site(site, config, self._spec_memo) + static_specs(config)
         _check_unique(specs)
         page_settings = cachemod.fingerprint(settings, _templates_digest(config))
         renderer = self._renderer_for(page_settings)
         renderer.check_templates(spec.template for spec in specs)
-        keys = {spec.path: _key_hash(spec.key, page_settings) for spec in specs}
+        keys = self._keys(specs, page_settings)
 
         manifest = self._current_manifest(page_settings)
         if manifest is None:
@@ -122,6 +129,25 @@ class Builder:
         seconds = time.perf_counter() - start
         log.info("%d files, %d rendered, %d written in %.2f s", len(specs), rendered, written, seconds)
         return BuildResult(config.output_dir, len(site.entries), files, rendered, written, removed, seconds, full)
+
+    def _keys(self, specs: list[PageSpec], page_settings: str) -> dict[str, str]:
+        """path → hash of the page's key; entry pages' hashes are remembered between builds."""
+        if self._key_settings != page_settings:
+            self._key_memo = {}
+            self._key_settings = page_settings
+        memo = self._key_memo
+        keys = {}
+        for spec in specs:
+            if spec.template == "entry.html":
+                digest = memo.get(spec.key)
+                if digest is None:
+                    digest = memo[spec.key] = _key_hash(spec.key, page_settings)
+                keys[spec.path] = digest
+            else:
+                keys[spec.path] = _key_hash(spec.key, page_settings)
+        if len(memo) > 2 * len(specs):  # forget entries long gone
+            self._key_memo = {}
+        return keys
 
     def _renderer_for(self, page_settings: str) -> Renderer:
         """The renderer of the last build while templates and settings stay the same."""

@@ -204,8 +204,12 @@ def _ids(entries) -> str:
     return "\n".join([e.ident for e in entries])
 
 
-def plan_site(site: Site, config: SiteConfig) -> list[PageSpec]:
-    """Every output file of the site, in a stable order."""
+def plan_site(site: Site, config: SiteConfig, memo: dict[str, PageSpec] | None = None) -> list[PageSpec]:
+    """Every output file of the site, in a stable order.
+
+    ``memo`` (entry identity → its page's spec) lets a long-lived builder reuse
+    the specs of entries that did not change.
+    """
     per = config.per_page
     specs: list[PageSpec] = []
     add = specs.append
@@ -214,9 +218,14 @@ def plan_site(site: Site, config: SiteConfig) -> list[PageSpec]:
         add(PageSpec(f"{page.url}index.html", "index.html", {"page": page, "page_url": page.url},
                      ("home", page.number, page.count, _ids(page.entries))))
 
+    memo = {} if memo is None else memo
     for entry in site.entries:
-        add(PageSpec(f"{entry.url}index.html", "entry.html", {"entry": entry, "page_url": entry.url},
-                     ("entry", entry.digest, entry.url)))
+        spec = memo.get(entry.ident)
+        if spec is None:
+            spec = memo[entry.ident] = PageSpec(
+                f"{entry.url}index.html", "entry.html", {"entry": entry, "page_url": entry.url}, ("entry", entry.ident)
+            )
+        add(spec)
 
     add(PageSpec("tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": "tags/"},
                  ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags))))
