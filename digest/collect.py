@@ -82,11 +82,11 @@ def unique_urls(entries: list[Entry]) -> list[Entry]:
     others (by date, then file path) get ``-2``, ``-3``…. Two explicit slugs
     on one URL is an error naming both files.
     """
+    if len({entry.url for entry in entries}) == len(entries):
+        return list(entries)
     by_url: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_url[entry.url].append(entry)
-    if all(len(group) == 1 for group in by_url.values()):
-        return list(entries)
     taken = set(by_url)
     result: list[Entry] = []
     for url, group in by_url.items():
@@ -115,16 +115,22 @@ def unique_urls(entries: list[Entry]) -> list[Entry]:
 
 
 def _tags(entries: tuple[Entry, ...]) -> tuple[Tag, ...]:
+    """Tags by slug; a tag spelled several ways shows its most common spelling."""
     members: dict[str, list[Entry]] = defaultdict(list)
-    spellings: dict[str, Counter] = defaultdict(Counter)
+    first: dict[str, str] = {}
+    spellings: dict[str, Counter] = {}
     for entry in entries:
-        for name in entry.tags:
-            key = slugify(name)
+        for name, key in zip(entry.tags, entry.tag_slugs):
             members[key].append(entry)
-            spellings[key][name] += 1
+            seen = first.setdefault(key, name)
+            if seen != name or key in spellings:
+                spellings.setdefault(key, Counter({seen: len(members[key]) - 1}))[name] += 1
     tags = []
     for key, tagged in members.items():
-        name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        if key in spellings:
+            name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        else:
+            name = first[key]
         tags.append(Tag(name=name, slug=key, entries=tuple(tagged)))
     tags.sort(key=lambda t: (t.name.casefold(), t.slug))
     return tuple(tags)

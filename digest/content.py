@@ -258,10 +258,10 @@ def _read_tags(value, fail) -> tuple[str, ...]:
         tag = " ".join(tag.split())
         if not tag:
             raise fail("tags", f"tag {i} is empty")
-        if not slugify(tag):
+        key = slugify(tag)
+        if not key:
             raise fail("tags", f"tag {tag!r} has no letters or digits to make a URL from")
-        key = tag.casefold()
-        if key not in seen:
+        if key not in seen:  # "Elections" and "elections!" are one tag
             seen.add(key)
             tags.append(tag)
     return tuple(tags)
