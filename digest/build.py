@@ -404,16 +404,17 @@ def render_into(
     job = _RenderJob(folder, renderer, skip or {})
     if n == 1 or len(specs) < PARALLEL_MIN_PAGES:
         return job.run(specs)
-    first = [s for s in specs if s.template == "entry.html"]
-    rest = [s for s in specs if s.template != "entry.html"]
+    # Workers inherit the specs through fork; only slices of them are sent.
+    job.first = [s for s in specs if s.template == "entry.html"]
+    job.rest = [s for s in specs if s.template != "entry.html"]
     hashes: dict[str, str] = {}
-    share = -(-len(first) // n)
+    share = -(-len(job.first) // n)
     with _pool(n, job) as pool:
-        for part, partials in pool.map(_render_entries, [first[i * share : (i + 1) * share] for i in range(n)]):
+        for part, partials in pool.map(_render_entries, [slice(i * share, (i + 1) * share) for i in range(n)]):
             hashes.update(part)
             renderer.merge_partials(partials)
     with _pool(n, job) as pool:
-        for part in pool.map(_render_chunk, [rest[i::n] for i in range(n)]):
+        for part in pool.map(_render_chunk, [slice(i, None, n) for i in range(n)]):
             hashes.update(part)
     return hashes
 
@@ -444,12 +445,12 @@ class _LoadJob:
 
 
 def _load_chunk(paths: list[Path]) -> list[Entry]:
-    entries = [read_entry(path, _JOB.config) for path in paths]
+    config = _JOB.config
     if _JOB.pack_dir is None:
-        return entries
+        return [read_entry(path, config) for path in paths]
     writer = cachemod.PackWriter(_JOB.pack_dir)
-    try:
-        return [writer.store(entry) for entry in entries]
+    try:  # each body goes to the pack as soon as it is read: memory stays flat
+        return [writer.store(read_entry(path, config)) for path in paths]
     finally:
         writer.close()
 
@@ -459,6 +460,8 @@ class _RenderJob:
         self.folder = folder
         self.renderer = renderer
         self.skip = skip
+        self.first: list[PageSpec] = []  # entry pages
+        self.rest: list[PageSpec] = []  # everything else
 
     def run(self, specs: list[PageSpec]) -> dict[str, str]:
         made: set[str] = set()
@@ -489,11 +492,12 @@ class _RenderJob:
         return hashes
 
 
-def _render_chunk(specs: list[PageSpec]) -> dict[str, str]:
-    return _JOB.run(specs)
+def _render_chunk(part: slice) -> dict[str, str]:
+    return _JOB.run(_JOB.rest[part])
 
 
-def _render_entries(specs: list[PageSpec]) -> tuple[dict[str, str], dict]:
+def _render_entries(part: slice) -> tuple[dict[str, str], dict]:
+    specs = _JOB.first[part]
     hashes = _JOB.run(specs)
     renderer = _JOB.renderer
     renderer.warm_partials([spec.context["entry"] for spec in specs])
