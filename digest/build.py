@@ -409,13 +409,20 @@ def render_into(
     job.rest = [s for s in specs if s.template != "entry.html"]
     hashes: dict[str, str] = {}
     share = -(-len(job.first) // n)
-    with _pool(n, job) as pool:
-        for part, partials in pool.map(_render_entries, [slice(i * share, (i + 1) * share) for i in range(n)]):
-            hashes.update(part)
-            renderer.merge_partials(partials)
-    with _pool(n, job) as pool:
-        for part in pool.map(_render_chunk, [slice(i, None, n) for i in range(n)]):
-            hashes.update(part)
+    job.partials_dir = Path(tempfile.mkdtemp(prefix=".digest-partials-", dir=folder.parent))
+    try:
+        with _pool(n, job) as pool:
+            for part, partials in pool.map(_render_entries, [slice(i * share, (i + 1) * share) for i in range(n)]):
+                hashes.update(part)
+                renderer.merge_partials(partials)
+        with _pool(n, job) as pool:
+            for part in pool.map(_render_chunk, [slice(i, None, n) for i in range(n)]):
+                hashes.update(part)
+    finally:
+        forget_packs(str(job.partials_dir))
+        shutil.rmtree(job.partials_dir, ignore_errors=True)
+        # The memo now points into deleted packs: keep only what was read back.
+        renderer.drop_unread_partials()
     return hashes
 
 
@@ -462,6 +469,7 @@ class _RenderJob:
         self.skip = skip
         self.first: list[PageSpec] = []  # entry pages
         self.rest: list[PageSpec] = []  # everything else
+        self.partials_dir: Path | None = None
 
     def run(self, specs: list[PageSpec]) -> dict[str, str]:
         made: set[str] = set()
@@ -501,4 +509,4 @@ def _render_entries(part: slice) -> tuple[dict[str, str], dict]:
     hashes = _JOB.run(specs)
     renderer = _JOB.renderer
     renderer.warm_partials([spec.context["entry"] for spec in specs])
-    return hashes, renderer.partials()
+    return hashes, renderer.partials(_JOB.partials_dir)

@@ -11,6 +11,7 @@ rendering between processes.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from digest import __version__
 from digest.collect import Site, paginate
 from digest.config import SiteConfig
 from digest.errors import TemplateError
-from digest.model import Entry, slugify
+from digest.model import Entry, read_pack, slugify
 
 MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -101,6 +102,8 @@ class Renderer:
         if html is None:
             html = self._render(self.template(name), entry.url, {"entry": entry}).strip()
             self._partials[memo] = html
+        elif type(html) is tuple:  # stored in a pack file by another process
+            html = self._partials[memo] = read_pack(*html)
         return Markup(html)
 
     PARTIALS = ("_card.html", "_archive_item.html")
@@ -115,12 +118,30 @@ class Renderer:
             for name in names:
                 self.partial(name, entry)
 
-    def partials(self) -> dict:
-        """The list partials (what list pages repeat), to hand to other processes."""
-        return {k: v for k, v in self._partials.items() if k[0] in self.PARTIALS}
+    def partials(self, folder: Path) -> dict:
+        """The list partials (what list pages repeat), to hand to other processes.
+
+        They are written to a pack file in ``folder``; what is handed over is
+        where each one is, so the main process never holds them all.
+        """
+        path = str(folder / f"partials-{os.getpid()}-{id(self):x}.pack")
+        index = {}
+        offset = 0
+        with open(path, "wb") as fh:
+            for key, html in self._partials.items():
+                if key[0] in self.PARTIALS and type(html) is str:
+                    data = html.encode("utf-8")
+                    fh.write(data)
+                    index[key] = (path, offset, len(data))
+                    offset += len(data)
+        return index
 
     def merge_partials(self, partials: dict) -> None:
         self._partials.update(partials)
+
+    def drop_unread_partials(self) -> None:
+        """Forget partials that were only known by their place in a pack file."""
+        self._partials = {k: v for k, v in self._partials.items() if type(v) is str}
 
     def _exists(self, name: str) -> bool:
         try:

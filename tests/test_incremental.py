@@ -162,3 +162,27 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     result = build(load_config(root))
     assert result.entries > 0
     _assert_same_as_cold(root, root / "site", tmp_path, "damaged cache")
+
+
+def test_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path: Path, monkeypatch) -> None:
+    """The forked workers (used from a few hundred entries on) change nothing in the output."""
+    import digest.build as build_module
+
+    root = generate(tmp_path / "root", 80, seed=12)
+    serial = tmp_path / "serial"
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_ENTRIES", 10**9)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
+    build(load_config(root, output=serial), use_cache=False)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(build_module, "workers", lambda: 2)
+    builder = Builder(load_config(root))
+    assert builder.build().full
+    assert _tree(root / "site") == _tree(serial)
+    # and an incremental rebuild after that, also through the workers
+    rng = random.Random(12)
+    for step in range(4):
+        what = _edit(rng, root, step)
+        builder.build()
+        _assert_same_as_cold(root, root / "site", tmp_path, f"parallel step {step}: {what}")
+    assert not list(tmp_path.glob("**/.digest-partials-*")), "a partials folder was left behind"
