@@ -13,7 +13,7 @@ from pathlib import Path
 from digest.errors import OutputError
 
 MARKER = ".digest-output"
-MARKER_TEXT = "This folder is written by `digest build` and replaced whole on every build.\n"
+MARKER_TEXT = "This folder is written by `digest build`: its files are replaced or removed on every build.\n"
 
 
 class Staging:

@@ -166,16 +166,16 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
 
 def test_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path: Path, monkeypatch) -> None:
     """The forked workers (used from a few hundred entries on) change nothing in the output."""
-    import digest.build as build_module
+    import digest.parallel as parallel
 
     root = generate(tmp_path / "root", 80, seed=12)
     serial = tmp_path / "serial"
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_ENTRIES", 10**9)
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ENTRIES", 10**9)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 10**9)
     build(load_config(root, output=serial), use_cache=False)
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_ENTRIES", 1)
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(build_module, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
     builder = Builder(load_config(root))
     assert builder.build().full
     assert _tree(root / "site") == _tree(serial)
