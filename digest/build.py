@@ -73,6 +73,7 @@ class Builder:
         self.use_cache = use_cache
         self.autosave = autosave  # write the entry cache after every build (serve saves on exit)
         self._unsaved = False
+        self._manifest_unsaved = False
         self._entries: EntryCache | None = None
         self._manifest: Manifest | None = None
         self._scanned = False  # the entries in memory reflect a full scan of the content folder
@@ -111,8 +112,9 @@ class Builder:
         else:
             result = self._incremental(specs, keys, renderer, manifest)
         files, rendered, written, removed, full = result
-        if self.use_cache:
-            cachemod.save_manifest(config.cache_dir, self._manifest)
+        self._manifest_unsaved = True
+        if self.autosave:
+            self.save()
         seconds = time.perf_counter() - start
         log.info("%d files, %d rendered, %d written in %.2f s", len(specs), rendered, written, seconds)
         return BuildResult(config.output_dir, len(site.entries), files, rendered, written, removed, seconds, full)
@@ -182,8 +184,8 @@ class Builder:
         cache.entries = found
         self._scanned = True
         self._unsaved = self._unsaved or dirty
-        if self.autosave:
-            self.save()
+        if self.autosave:  # kept even if this build fails later
+            self._save_entries()
         return [entry for _, entry in found.values()]
 
     def _pack_dir(self) -> Path:
@@ -203,8 +205,14 @@ class Builder:
             self._scratch = None
 
     def save(self) -> None:
-        """Write the entries read since the last save to the disk cache."""
-        if self._unsaved and self.use_cache and self._entries is not None:
+        """Write what changed since the last save (entries, output manifest) to the disk cache."""
+        self._save_entries()
+        if self.use_cache and self._manifest_unsaved and self._manifest is not None:
+            cachemod.save_manifest(self.config.cache_dir, self._manifest)
+        self._manifest_unsaved = False
+
+    def _save_entries(self) -> None:
+        if self.use_cache and self._unsaved and self._entries is not None:
             cachemod.save_entries(self.config.cache_dir, self._entries)
         self._unsaved = False
 
@@ -265,7 +273,8 @@ class Builder:
         gone = [path for path in old if path not in keys]
         staging = Path(tempfile.mkdtemp(prefix=f".digest-staging-{config.output_dir.name}-", dir=config.output_dir.parent))
         try:
-            hashes = render_into(staging, todo, renderer, skip={p: h for p, (_, h) in old.items()})
+            skip = {spec.path: old[spec.path][1] for spec in todo if spec.path in old}
+            hashes = render_into(staging, todo, renderer, skip=skip)
             written = []
             for spec in todo:
                 if (staging / spec.path).exists():
@@ -279,10 +288,12 @@ class Builder:
                 _remove(config.output_dir, rel)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        files = {p: old[p] for p in keys if p in old}
+        files = old  # updated in place: the output now matches it
+        for rel in gone:
+            del files[rel]
         for spec in todo:
             files[spec.path] = (keys[spec.path], hashes[spec.path])
-        self._manifest = Manifest(manifest.settings, manifest.output, manifest.marker, files)
+        self._manifest = manifest
         return len(specs), len(todo), len(written), len(gone), False
 
 
