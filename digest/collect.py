@@ -137,20 +137,32 @@ def _tags(entries: tuple[Entry, ...]) -> tuple[Tag, ...]:
 
 
 def _archive(entries: tuple[Entry, ...]) -> tuple[Period, ...]:
-    tree: dict[int, dict[int, dict[int, list[Entry]]]] = {}
+    """Years → months → days, newest first; each day keeps the entries' order."""
+    by_day: dict[tuple[int, int, int], list[Entry]] = {}
     for entry in entries:
-        d = entry.date
-        tree.setdefault(d.year, {}).setdefault(d.month, {}).setdefault(d.day, []).append(entry)
+        d = entry.date  # the entry's own local date, as its URL has it
+        key = (d.year, d.month, d.day)
+        found = by_day.get(key)
+        if found is None:
+            by_day[key] = [entry]
+        else:
+            found.append(entry)
+    grouped: dict[int, dict[int, list[Period]]] = {}
+    for key in sorted(by_day, reverse=True):
+        year, month, day = key
+        grouped.setdefault(year, {}).setdefault(month, []).append(Period(year, month, day, tuple(by_day[key])))
     years = []
-    for year in sorted(tree, reverse=True):
+    for year, months_of_year in grouped.items():
         months = []
-        for month in sorted(tree[year], reverse=True):
-            days = tuple(
-                Period(year, month, day, tuple(tree[year][month][day]))
-                for day in sorted(tree[year][month], reverse=True)
-            )
-            months.append(Period(year, month, None, tuple(e for p in days for e in p.entries), days))
-        years.append(Period(year, None, None, tuple(e for m in months for e in m.entries), tuple(months)))
+        for month, days in months_of_year.items():
+            listed: list[Entry] = []
+            for period in days:
+                listed.extend(period.entries)
+            months.append(Period(year, month, None, tuple(listed), tuple(days)))
+        listed = []
+        for period in months:
+            listed.extend(period.entries)
+        years.append(Period(year, None, None, tuple(listed), tuple(months)))
     return tuple(years)
 
 
