@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 TAGS = [

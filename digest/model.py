@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -147,10 +146,3 @@ class Tag:
     @property
     def url(self) -> str:
         return f"tags/{self.slug}/"
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def plain_text(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
