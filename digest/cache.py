@@ -27,7 +27,7 @@ from digest.model import Body, Entry
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 ENTRIES = "entries.pickle"
 MANIFEST = "manifest.pickle"
 

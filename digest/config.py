@@ -32,6 +32,8 @@ class SiteConfig:
     templates_dir: Path = field(default=Path("templates"))
     static_dir: Path = field(default=Path("static"))
     cache_dir: Path = field(default=Path(".digest-cache"))
+    story_threshold: float = 0.5
+    search: bool = True
     drafts: bool = False
     config_file: Path | None = None
 
@@ -64,7 +66,10 @@ _KEYS: dict[str, type] = {
     "templates_dir": str,
     "static_dir": str,
     "cache_dir": str,
+    "story_threshold": float,
+    "search": bool,
 }
+_KIND_NAMES = {int: "a whole number", float: "a number", bool: "true or false", str: "a string"}
 
 
 def load_config(
@@ -122,8 +127,10 @@ def _check(values: dict, path: Path) -> dict:
             known = ", ".join(sorted(_KEYS))
             raise ConfigError(f"unknown key (known keys: {known})", path=path, field=key)
         kind = _KEYS[key]
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise ConfigError(f"must be {'a whole number' if kind is int else 'a string'}, not {value!r}", path=path, field=key)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise ConfigError(f"must be {_KIND_NAMES[kind]}, not {value!r}", path=path, field=key)
         out[key] = value
     if "timezone" in out:
         try:
@@ -133,6 +140,8 @@ def _check(values: dict, path: Path) -> dict:
     for key in ("per_page", "feed_limit"):
         if key in out and out[key] < 1:
             raise ConfigError(f"must be at least 1, not {out[key]}", path=path, field=key)
+    if "story_threshold" in out and not 0 < out["story_threshold"] <= 1:
+        raise ConfigError(f"must be a number above 0 and at most 1, not {out['story_threshold']}", path=path, field="story_threshold")
     if "feed_content" in out and out["feed_content"] not in FEED_CONTENT:
         raise ConfigError(f"must be 'full' or 'summary', not {out['feed_content']!r}", path=path, field="feed_content")
     if "base_url" in out:

@@ -18,6 +18,7 @@ from digest.config import SiteConfig
 from digest.errors import ContentError
 from digest.markup import lede, render_markdown
 from digest.model import Body, Entry, slugify
+from digest.stories import sketch
 
 try:  # the C loader is several times faster; fall back where it is missing
     from yaml import CSafeLoader as _SafeLoader
@@ -43,7 +44,7 @@ _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 KNOWN_FIELDS = (
     "title", "date", "tags", "source", "source_url", "dateline", "author", "lang",
-    "summary", "draft", "featured", "slug",
+    "summary", "draft", "featured", "slug", "story",
 )
 _TEXT_FIELDS = ("source", "dateline", "author", "summary")
 
@@ -194,6 +195,15 @@ def _make_entry(
     else:
         slug = slugify(title) or slugify(Path(rel).stem) or "entry"
 
+    story = meta.get("story")
+    if story is not None:
+        if story is False:
+            story = f"own:{rel}"  # `story: false`: never grouped with another entry
+        elif isinstance(story, (str, int)) and not isinstance(story, bool) and str(story).strip():
+            story = str(story).strip()
+        else:
+            raise fail("story", f"must be a story id (text shared by the entries of one story) or false, not {story!r}")
+
     body_html = render_markdown(body)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_FIELDS}
     return Entry(
@@ -215,6 +225,8 @@ def _make_entry(
         featured=flags["featured"],
         has_time=has_time,
         slug_given=given is not None,
+        story=story,
+        sketch=sketch(title, body, lang),
         extra=extra,
         digest=fingerprint,
     )

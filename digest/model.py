@@ -106,6 +106,8 @@ class Entry:
     featured: bool = False
     has_time: bool = True
     slug_given: bool = False
+    story: str | None = None  # the editor's story id: entries sharing one are one story
+    sketch: bytes = b""  # the text's fingerprint for finding the same story (digest.stories)
     extra: dict = field(default_factory=dict, compare=False)
     digest: str = ""  # fingerprint of the source file and the settings it was read with
     url: str = field(init=False, compare=False)  # relative to the site root: 2023/03/10/<slug>/
