@@ -172,8 +172,11 @@ CONFIG_ERRORS = {
     'timezone = "Mars/Olympus"\n': "digest.toml: timezone: unknown time zone 'Mars/Olympus' (use an IANA name such as Asia/Almaty)",
     "per_page = 0\n": "digest.toml: per_page: must be at least 1, not 0",
     'per_page = "ten"\n': "digest.toml: per_page: must be a whole number, not 'ten'",
-    'colour = "red"\n': "digest.toml: colour: unknown key (known keys: base_url, cache_dir, content_dir, description, feed_content, feed_limit, language, output_dir, per_page, static_dir, templates_dir, timezone, title)",
+    'colour = "red"\n': "digest.toml: colour: unknown key (known keys: base_url, cache_dir, content_dir, description, feed_content, feed_limit, language, output_dir, per_page, search, static_dir, story_threshold, templates_dir, timezone, title)",
     'base_url = "example.org"\n': "digest.toml: base_url: must be an absolute http(s) URL, not 'example.org'",
+    "story_threshold = 2\n": "digest.toml: story_threshold: must be a number above 0 and at most 1, not 2.0",
+    'story_threshold = "high"\n': "digest.toml: story_threshold: must be a number, not 'high'",
+    'search = "yes"\n': "digest.toml: search: must be true or false, not 'yes'",
     'feed_content = "some"\n': "digest.toml: feed_content: must be 'full' or 'summary', not 'some'",
     "title = \n": "digest.toml:1: not valid TOML (Invalid value (at line 1, column 9))",
 }
