@@ -269,6 +269,7 @@ def plan_site(site: Site, config: SiteConfig, memo: dict[str, PageSpec] | None =
                          ("archive", period.year, period.month, period.day, children, _ids(period.entries))))
 
     _plan_feeds(add, site.entries, config, title=config.title, folder="")
+    add(PageSpec("search/index.html", "search.html", {"page_url": "search/"}, ("search",)))
     add(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
     return specs
 
