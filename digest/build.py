@@ -80,7 +80,7 @@ class Builder:
         self._renderer: Renderer | None = None
         self._renderer_settings = ""
         self._scratch: tempfile.TemporaryDirectory | None = None
-        self._spec_memo: dict[str, PageSpec] = {}  # entry identity → its page spec
+        self._spec_memo: dict[tuple, PageSpec] = {}  # entry page key → its spec
         self._memo_settings = ""
         self._key_memo: dict[tuple, str] = {}
         self._key_settings = ""
@@ -95,7 +95,7 @@ class Builder:
         config = self.config
         settings = cachemod.config_digest(config)
         entries = self._load(settings, changed)
-        site = collect(entries, include_drafts=config.drafts)
+        site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold)
         if self._memo_settings != settings or len(self._spec_memo) > 2 * len(site.entries) + 100:
             self._spec_memo = {}
             self._memo_settings = settings
@@ -103,6 +103,7 @@ class Builder:
         _check_unique(specs)
         page_settings = cachemod.fingerprint(settings, _templates_digest(config))
         renderer = self._renderer_for(page_settings)
+        renderer.use_site(site)
         renderer.check_templates(spec.template for spec in specs)
         keys = self._keys(specs, page_settings)
 

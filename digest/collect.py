@@ -5,12 +5,16 @@ Nothing here touches the disk: ``collect`` is a pure function of the entries.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta, tzinfo
 from math import ceil
 from operator import attrgetter
 
 from digest.errors import DuplicateURLError
 from digest.model import Entry, Tag, slugify
+from digest.stories import Story, find_stories
+
+RELATED = 4  # related entries shown on an entry page
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +58,49 @@ class Period:
 
 
 @dataclass(frozen=True, slots=True)
+class Edition:
+    """One ISO week of the digest: its stories, featured first, then by tag."""
+
+    year: int  # the ISO year
+    week: int
+    entries: tuple[Entry, ...]  # every entry of the week, newest first
+    featured: tuple[Entry, ...]  # story cards of featured entries
+    groups: tuple[tuple[str, str, tuple[Entry, ...]], ...]  # (tag name, tag slug, story cards); "" slug: no tag
+
+    @property
+    def url(self) -> str:
+        return f"editions/{self.year}-W{self.week:02d}/"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    @property
+    def monday(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def cards(self) -> tuple[Entry, ...]:
+        """Every story card of the edition, in the order the page shows them."""
+        return self.featured + tuple(e for _, _, group in self.groups for e in group)
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     entries: tuple[Entry, ...]  # newest first
     tags: tuple[Tag, ...]  # by name
     years: tuple[Period, ...]  # newest first
+    stories: tuple[Story, ...] = ()
+    story_of: dict[str, Story] = field(default_factory=dict)  # entry URL → its story
+    pinned: tuple[Entry, ...] = ()  # featured entries, pinned above the home page's list
+    stream: tuple[Entry, ...] = ()  # the home page's list: one card per story, pinned ones left out
+    editions: tuple[Edition, ...] = ()  # newest first
+    # tag slug → (the tag's entries, entry URL → its place among them)
+    positions: dict[str, tuple[tuple[Entry, ...], dict[str, int]]] = field(default_factory=dict, repr=False)
 
     def tag(self, name: str) -> Tag | None:
         key = slugify(name)
@@ -66,13 +109,101 @@ class Site:
                 return tag
         return None
 
+    def cards(self, entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        """A list with one card per story: a story's other entries are left out
+        where its lead is in the list (the lead's card names them)."""
+        return cards(entries, self.story_of)
 
-def collect(entries: list[Entry], *, include_drafts: bool = False) -> Site:
+    def also(self, entry: Entry) -> tuple[Entry, ...]:
+        """The other entries of the story this entry belongs to."""
+        story = self.story_of.get(entry.url)
+        return story.others(entry) if story is not None else ()
+
+    def related(self, entry: Entry, limit: int = RELATED) -> tuple[Entry, ...]:
+        """Entries that share tags with this one, nearest in time first.
+
+        More shared tags rank first, then the distance in time; the entry's
+        own story is left out (the page names it already).
+        """
+        if not entry.tag_slugs:
+            return ()
+        own = self.story_of.get(entry.url)
+        skip = {entry.url, *(e.url for e in own.entries)} if own is not None else {entry.url}
+        candidates: dict[str, Entry] = {}
+        for slug in entry.tag_slugs:
+            members, places = self.positions[slug]
+            i = places[entry.url]
+            for other in members[max(0, i - limit) : i + limit + 1]:
+                if other.url not in skip:
+                    candidates[other.url] = other
+        mine = set(entry.tag_slugs)
+        t = entry.order[0]
+        ranked = sorted(
+            candidates.values(),
+            key=lambda e: (-len(mine.intersection(e.tag_slugs)), abs(e.order[0] - t), e.source_path),
+        )
+        return tuple(ranked[:limit])
+
+
+def collect(
+    entries: list[Entry], *, include_drafts: bool = False, tz: tzinfo | None = None, story_threshold: float = 0.5
+) -> Site:
     chosen = [e for e in entries if include_drafts or not e.draft]
     chosen = unique_urls(chosen)
     chosen.sort(key=attrgetter("order"), reverse=True)
     ordered = tuple(chosen)
-    return Site(entries=ordered, tags=_tags(ordered), years=_archive(ordered))
+    stories = find_stories(ordered, story_threshold)
+    story_of = {e.url: story for story in stories for e in story.entries}
+    listed = cards(ordered, story_of)
+    pinned = tuple(e for e in listed if e.featured)
+    stream = tuple(e for e in listed if not e.featured) if pinned else listed
+    tags = _tags(ordered)
+    return Site(
+        entries=ordered, tags=tags, years=_archive(ordered),
+        stories=stories, story_of=story_of, pinned=pinned, stream=stream,
+        editions=_editions(listed, ordered, tz, {t.slug: t.name for t in tags}),
+        positions={t.slug: (t.entries, {e.url: i for i, e in enumerate(t.entries)}) for t in tags},
+    )
+
+
+def cards(entries: tuple[Entry, ...], story_of: dict[str, Story]) -> tuple[Entry, ...]:
+    if not story_of:
+        return entries
+    present = {e.url for e in entries}
+    return tuple(
+        e for e in entries
+        if (story := story_of.get(e.url)) is None or story.lead is e or story.lead.url not in present
+    )
+
+
+def _editions(
+    listed: tuple[Entry, ...], entries: tuple[Entry, ...], tz: tzinfo | None, tag_names: dict[str, str]
+) -> tuple[Edition, ...]:
+    """ISO weeks in the site's time zone, newest first; a story counts in its lead's week."""
+    def week(entry: Entry) -> tuple[int, int]:
+        local = entry.date.astimezone(tz) if tz is not None else entry.date
+        iso = local.isocalendar()
+        return iso[0], iso[1]
+
+    weeks: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        weeks[week(entry)].append(entry)
+    week_cards: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for entry in listed:
+        week_cards[week(entry)].append(entry)
+    editions = []
+    for key in sorted(weeks, reverse=True):
+        shown = week_cards.get(key, [])
+        featured = tuple(e for e in shown if e.featured)
+        by_tag: dict[str, list[Entry]] = defaultdict(list)
+        for entry in shown:
+            if not entry.featured:  # each story once: under its first tag
+                by_tag[entry.tag_slugs[0] if entry.tag_slugs else ""].append(entry)
+        names = {s: tag_names.get(s, "") for s in by_tag}
+        order = sorted(by_tag, key=lambda s: (s == "", names[s].casefold(), s))
+        groups = tuple((names[s], s, tuple(by_tag[s])) for s in order)
+        editions.append(Edition(key[0], key[1], tuple(weeks[key]), featured, groups))
+    return tuple(editions)
 
 
 def unique_urls(entries: list[Entry]) -> list[Entry]:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from digest import __version__
 from digest.collect import Site, paginate
+from digest.stories import Story
 from digest.config import SiteConfig
 from digest.errors import TemplateError
 from digest.model import Entry, read_pack, slugify
@@ -78,6 +79,7 @@ class Renderer:
         self.env = make_environment(config)
         self._partials: dict[tuple[str, str], str] = {}
         self._feeds: dict[str, tuple[bytes, bytes]] = {}
+        self._story_of: dict[str, Story] = {}
         self.env.globals["partial"] = self.partial
 
     def template(self, name: str) -> jinja2.Template:
@@ -92,15 +94,24 @@ class Renderer:
     def check_templates(self, names) -> None:
         """Load every template a plan needs, so a missing one fails before any rendering."""
         for name in sorted(set(names)):
-            if not name.startswith(("feed:", "static:")):
+            if not name.endswith(":") and not name.startswith("feed:"):
                 self.template(name)
 
+    def use_site(self, site: Site) -> None:
+        """The site being built: partials of an entry in a story name the story's other entries."""
+        self._story_of = site.story_of
+
     def partial(self, name: str, entry: Entry) -> Markup:
-        """A small template rendered once per entry and build (cards, list items)."""
-        memo = (name, entry.ident)
+        """A small template rendered once per entry and build (cards, list items).
+
+        Its context: ``entry``, and ``also``, the other entries of its story.
+        """
+        story = self._story_of.get(entry.url)
+        memo = (name, entry.ident, story_ident(story))
         html = self._partials.get(memo)
         if html is None:
-            html = self._render(self.template(name), entry.url, {"entry": entry}).strip()
+            also = story.others(entry) if story is not None else ()
+            html = self._render(self.template(name), entry.url, {"entry": entry, "also": also}).strip()
             self._partials[memo] = html
         elif type(html) is tuple:  # stored in a pack file by another process
             html = self._partials[memo] = read_pack(*html)
@@ -153,6 +164,8 @@ class Renderer:
     def render(self, spec: PageSpec) -> bytes:
         if spec.template.startswith("feed:"):
             return self._feed(spec)
+        if spec.template == "text:":
+            return spec.context["text"].encode("utf-8")
         text = self._render(self.template(spec.template), spec.path, dict(spec.context, page_url=spec.context.get("page_url", "")))
         return text.encode("utf-8")
 
@@ -165,6 +178,7 @@ class Renderer:
             pair = feed_pair(
                 ctx["entries"], self.config, title=ctx["title"], page_url=ctx["folder"],
                 atom_url=f"{ctx['folder']}feed.xml", rss_url=f"{ctx['folder']}rss.xml",
+                editions=ctx.get("editions"),
             )
             self._feeds[ctx["folder"]] = pair
         return pair[FEED_KINDS.index(spec.template[5:])]
@@ -201,7 +215,47 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["longdate"] = lambda dt, has_time=True: format_date(dt, lang, has_time)
     env.filters["month_name"] = lambda month: month_name(month, lang)
     env.filters["tag_slug"] = slugify
+    env.filters["shortrange"] = lambda start, end: date_range(start, end, lang)
+    env.globals["news_article"] = lambda entry: news_article(entry, config)
     return env
+
+
+def date_range(start, end, lang: str = "en") -> str:
+    """``13–19 March 2023``, ``27 February – 5 March 2023``, ``26 December 2022 – 1 January 2023``."""
+    months = MONTHS.get(lang, MONTHS["en"])
+    if lang == "kk":
+        return f"{format_date(start, lang, False)} – {format_date(end, lang, False)}"
+    if start.year != end.year:
+        return f"{start.day} {months[start.month - 1]} {start.year} – {end.day} {months[end.month - 1]} {end.year}"
+    if start.month != end.month:
+        return f"{start.day} {months[start.month - 1]} – {end.day} {months[end.month - 1]} {end.year}"
+    return f"{start.day}–{end.day} {months[end.month - 1]} {end.year}"
+
+
+def news_article(entry: Entry, config: SiteConfig) -> dict:
+    """The schema.org ``NewsArticle`` of an entry page (embedded as JSON-LD)."""
+    link = config.absolute_url(entry.url)
+    outlet = {"@type": "Organization", "name": entry.source or config.title}
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": entry.title,
+        "datePublished": entry.date.isoformat(),
+        "url": link,
+        "mainEntityOfPage": link,
+        "inLanguage": entry.lang or config.language,
+        "author": {"@type": "Person", "name": entry.author} if entry.author else outlet,
+        "publisher": outlet,
+    }
+    if entry.source_url:
+        data["isBasedOn"] = entry.source_url
+    if entry.dateline:
+        data["dateline"] = entry.dateline
+    if entry.tags:
+        data["keywords"] = list(entry.tags)
+    if entry.teaser:
+        data["description"] = entry.teaser
+    return data
 
 
 def format_date(dt, lang: str = "en", has_time: bool = True) -> str:
@@ -220,40 +274,60 @@ def month_name(month: int, lang: str = "en") -> str:
     return MONTHS.get(lang, MONTHS["en"])[month - 1].capitalize()
 
 
+def story_ident(story: Story | None) -> str:
+    """What a story contributes to the key of a page or partial that names it."""
+    return "" if story is None else "|".join([e.ident for e in story.entries])
+
+
 def _ids(entries) -> str:
     """What a list of entries contributes to a page key."""
     return "\n".join([e.ident for e in entries])
 
 
-def plan_site(site: Site, config: SiteConfig, memo: dict[str, PageSpec] | None = None) -> list[PageSpec]:
+def _card_ids(entries, site: Site) -> str:
+    """Like ``_ids``, for lists of cards, which also name the other entries of a story."""
+    story_of = site.story_of
+    if not story_of:
+        return _ids(entries)
+    return "\n".join([e.ident + story_ident(story_of.get(e.url)) for e in entries])
+
+
+def plan_site(site: Site, config: SiteConfig, memo: dict[tuple, PageSpec] | None = None) -> list[PageSpec]:
     """Every output file of the site, in a stable order.
 
-    ``memo`` (entry identity → its page's spec) lets a long-lived builder reuse
-    the specs of entries that did not change.
+    ``memo`` (entry page key → its spec) lets a long-lived builder reuse the
+    specs of entries that did not change.
     """
     per = config.per_page
     specs: list[PageSpec] = []
     add = specs.append
 
-    for page in paginate(site.entries, per, ""):
-        add(PageSpec(f"{page.url}index.html", "index.html", {"page": page, "page_url": page.url},
-                     ("home", page.number, page.count, _ids(page.entries))))
+    pinned = _card_ids(site.pinned, site)
+    for page in paginate(site.stream, per, ""):
+        first = page.number == 1
+        add(PageSpec(f"{page.url}index.html", "index.html",
+                     {"page": page, "pinned": site.pinned if first else (), "page_url": page.url},
+                     ("home", page.number, page.count, pinned if first else "", _card_ids(page.entries, site))))
 
     memo = {} if memo is None else memo
     for entry in site.entries:
-        spec = memo.get(entry.ident)
+        also = site.also(entry)
+        related = site.related(entry)
+        key = ("entry", entry.ident, _ids(also), _ids(related))
+        spec = memo.get(key)
         if spec is None:
-            spec = memo[entry.ident] = PageSpec(
-                f"{entry.url}index.html", "entry.html", {"entry": entry, "page_url": entry.url}, ("entry", entry.ident)
+            spec = memo[key] = PageSpec(
+                f"{entry.url}index.html", "entry.html",
+                {"entry": entry, "also": also, "related": related, "page_url": entry.url}, key,
             )
         add(spec)
 
     add(PageSpec("tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": "tags/"},
                  ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags))))
     for tag in site.tags:
-        for page in paginate(tag.entries, per, tag.url):
+        for page in paginate(site.cards(tag.entries), per, tag.url):
             add(PageSpec(f"{page.url}index.html", "tag.html", {"tag": tag, "page": page, "page_url": page.url},
-                         ("tag", tag.name, len(tag.entries), page.number, page.count, _ids(page.entries))))
+                         ("tag", tag.name, len(tag.entries), page.number, page.count, _card_ids(page.entries, site))))
         _plan_feeds(add, tag.entries, config, title=f"{config.title}: {tag.name}", folder=tag.url)
 
     add(PageSpec("archive/index.html", "archives.html", {"years": site.years, "page_url": "archive/"},
@@ -268,9 +342,27 @@ def plan_site(site: Site, config: SiteConfig, memo: dict[str, PageSpec] | None =
             add(PageSpec(f"{period.url}index.html", "archive.html", {"period": period, "page_url": period.url},
                          ("archive", period.year, period.month, period.day, children, _ids(period.entries))))
 
+    editions = site.editions
+    add(PageSpec("editions/index.html", "editions.html", {"editions": editions, "page_url": "editions/"},
+                 ("editions", tuple((e.label, len(e.entries), len(e.cards)) for e in editions))))
+    for i, edition in enumerate(editions):
+        newer = editions[i - 1] if i > 0 else None
+        older = editions[i + 1] if i + 1 < len(editions) else None
+        add(PageSpec(f"{edition.url}index.html", "edition.html",
+                     {"edition": edition, "newer": newer, "older": older, "page_url": edition.url},
+                     ("edition", edition.label, newer and newer.label, older and older.label,
+                      _card_ids(edition.featured, site),
+                      tuple((name, slug, _card_ids(group, site)) for name, slug, group in edition.groups))))
+    newest = editions[: config.feed_limit]
+    context = {"entries": (), "editions": newest, "title": f"{config.title}: weekly editions", "folder": "editions/"}
+    key = ("editions-feed", tuple((e.label, _card_ids(e.cards, site)) for e in newest))
+    add(PageSpec("editions/feed.xml", "feed:atom", context, key))
+    add(PageSpec("editions/rss.xml", "feed:rss", context, key))
+
     _plan_feeds(add, site.entries, config, title=config.title, folder="")
     add(PageSpec("search/index.html", "search.html", {"page_url": "search/"}, ("search",)))
     add(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
+    _plan_sitemap(add, specs, config)
     return specs
 
 
@@ -280,3 +372,16 @@ def _plan_feeds(add, entries, config: SiteConfig, *, title: str, folder: str) ->
     key = ("feed", title, _ids(newest))
     add(PageSpec(f"{folder}feed.xml", "feed:atom", context, key))
     add(PageSpec(f"{folder}rss.xml", "feed:rss", context, key))
+
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
+
+
+def _plan_sitemap(add, specs: list[PageSpec], config: SiteConfig) -> None:
+    """``sitemap.xml`` (an index of ``sitemap-N.xml`` files past 50,000 pages) and ``robots.txt``."""
+    from digest.sitemap import robots_txt, sitemap_files
+
+    for path, text in sitemap_files(specs, config, SITEMAP_LIMIT):
+        add(PageSpec(path, "text:", {"text": text}, ("text", text)))
+    text = robots_txt(config)
+    add(PageSpec("robots.txt", "text:", {"text": text}, ("text", text)))

@@ -132,14 +132,27 @@ Before <script>alert('body')</script> after.
 """
 
 
-def _live_markup(document: str) -> list[str]:
-    """What a browser would run: script-like elements, on* handlers, javascript: URLs."""
+def _live_markup(document: str, theme_scripts: bool = False) -> list[str]:
+    """What a browser would run: script-like elements, on* handlers, javascript: URLs.
+
+    JSON-LD is data, not code: it is allowed when it parses as JSON and its text
+    cannot close the element. ``theme_scripts`` allows the theme's own scripts
+    (the search page's), on a page that shows no entry text.
+    """
+    import json
+
     import lxml.html
 
     found = []
     tree = lxml.html.document_fromstring(document)
     for el in tree.iter():
         if not isinstance(el.tag, str):
+            continue
+        if el.tag == "script" and el.get("type") == "application/ld+json":
+            json.loads(el.text)
+            assert "</" not in el.text
+            continue
+        if el.tag == "script" and theme_scripts:
             continue
         if el.tag in ("script", "iframe", "object", "embed", "svg", "form", "base", "frame"):
             found.append(f"<{el.tag}>")
@@ -160,7 +173,11 @@ def test_scraped_script_never_reaches_the_site_live(tmp_path: Path) -> None:
     pages = [p for p in site.rglob("*.html")]
     assert len(pages) > 5
     for path in pages:
-        assert _live_markup(path.read_text("utf-8")) == [], path
+        text = path.read_text("utf-8")
+        search_page = path == site / "search/index.html"
+        if search_page:
+            assert "alert" not in text
+        assert _live_markup(text, theme_scripts=search_page) == [], path
     page = next(site.glob("2023/05/05/*/index.html")).read_text("utf-8")
     assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; headline" in page
     assert "Before  after." in page

@@ -87,7 +87,11 @@ def test_tag_index_counts_and_case_merge(built_sample: Path) -> None:
 
 def test_home_is_newest_first_and_paginated(built_sample: Path) -> None:
     first = (built_sample / "index.html").read_text("utf-8")
-    assert first.index("Scraped page with") < first.index("CEC drafts rules")
+    # The featured entry is pinned above the list, and not repeated in it.
+    featured, latest = first.split('<h2 class="section-title">Latest</h2>')
+    assert "CEC drafts rules" in featured and "CEC drafts rules" not in latest
+    assert "Scraped page with" in latest
+    assert latest.index("Scraped page with") < latest.index("Сайлау нәтижелері")
     assert 'href="/digest/page/2/"' in first
     last = (built_sample / "page/3/index.html").read_text("utf-8")
     assert "Page 3 of 3" in last and 'rel="prev" href="/digest/page/2/"' in last
