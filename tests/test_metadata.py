@@ -139,7 +139,8 @@ def test_every_link_respects_the_sub_path(site: Path) -> None:
     for page in _pages(site):
         doc = _doc(page)
         for attr in ("href", "src"):
-            for value in doc.xpath(f"//*[@{attr}]/@{attr}"):
+            # (entry bodies are the editors' text: their links are `digest check`'s business)
+            for value in doc.xpath(f"//*[@{attr}][not(ancestor::div[contains(@class, 'body')])]/@{attr}"):
                 if value.startswith("#"):
                     continue
                 parts = urlsplit(value)
