@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -89,6 +90,10 @@ class BuiltSite:
 
     def url(self, path: str = "") -> str:
         return self.base + path.lstrip("/")
+
+    def path(self, path: str = "") -> str:
+        """The address without the origin: ``/digest/tags/``."""
+        return urlsplit(self.base).path + path.lstrip("/")
 
     def entry(self, source_path: str) -> Entry:
         """The entry read from ``content/<source_path>``."""

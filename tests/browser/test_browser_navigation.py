@@ -3,13 +3,16 @@ main nav → archive → a year → a month → an entry; at ``/`` and under ``/
 
 What the theme must keep: links named "Tags" and "Archive" inside a ``<nav>``;
 tag names, years and month names as links (a count may follow the name);
-entry titles as links; the ``h1`` of each page names it.
+entry titles as links (an entry grouped into another's story may show only as
+"Also reported by", so the test follows the first title link it finds, preferring
+a given entry); the ``h1`` of each page names it.
 """
 from __future__ import annotations
 
 import re
 
 from browser_helpers import BuiltSite
+from digest.model import Entry
 
 YAVKA = "2023/11/yavka-na-povtornyh-vyborah-v-mazhilis.md"  # Russian, tagged Turnout
 OSK = "2023/01/osk-majilis-kandidattaryn-tirkeudi-bastady.md"  # Kazakh
@@ -23,6 +26,18 @@ def nav_link(page, name: str):
 def main_link(page, starts: str):
     """A link in ``<main>`` whose name starts with ``starts`` (a count may follow)."""
     return page.locator("main").get_by_role("link", name=re.compile(rf"^\s*{re.escape(starts)}\b")).first
+
+
+def follow_an_entry(page, site: BuiltSite, candidates: list[Entry], prefer: Entry) -> Entry:
+    """Click the title link of one of ``candidates`` in ``<main>`` (``prefer`` if shown)."""
+    shown = set(page.locator("main a").evaluate_all("links => links.map(a => a.textContent.trim())"))
+    listed = [e for e in candidates if e.title in shown]
+    assert listed, f"no entry title links on {page.url}"
+    entry = prefer if prefer in listed else listed[0]
+    page.locator("main").get_by_role("link", name=entry.title, exact=True).first.click()
+    page.wait_for_url(site.url(entry.url))
+    assert h1(page) == entry.title
+    return entry
 
 
 def h1(page) -> str:
@@ -41,9 +56,7 @@ def test_tags_to_a_tag_to_an_entry(site: BuiltSite, page) -> None:
     page.wait_for_url(site.url(f"tags/{slug}/"))
     assert tag in h1(page)
 
-    page.locator("main").get_by_role("link", name=entry.title, exact=True).first.click()
-    page.wait_for_url(site.url(entry.url))
-    assert h1(page) == entry.title
+    follow_an_entry(page, site, [e for e in site.entries if slug in e.tag_slugs], entry)
 
 
 def test_archive_to_a_year_to_a_month_to_an_entry(site: BuiltSite, page) -> None:
@@ -62,9 +75,7 @@ def test_archive_to_a_year_to_a_month_to_an_entry(site: BuiltSite, page) -> None
     page.wait_for_url(site.url(f"{year}/{month}/"))
     assert h1(page).startswith(f"January {year}")
 
-    page.locator("main").get_by_role("link", name=entry.title, exact=True).first.click()
-    page.wait_for_url(site.url(entry.url))
-    assert h1(page) == entry.title
+    follow_an_entry(page, site, [e for e in site.entries if e.url.startswith(f"{year}/{month}/")], entry)
 
 
 def test_search_is_in_the_main_nav(site: BuiltSite, page) -> None:
