@@ -16,6 +16,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -96,7 +97,7 @@ def checked(tmp_path_factory) -> dict[str, tuple[list[str], list[Message]]]:
             kind = "error"
         else:
             continue
-        path = Path(item.get("url", "").removeprefix("file:"))
+        path = Path(unquote(item.get("url", "").removeprefix("file:")))
         for name, out in outputs.items():
             if path.is_relative_to(out):
                 file = path.relative_to(out).as_posix()
