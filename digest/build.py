@@ -36,6 +36,7 @@ from digest.model import Entry, forget_packs
 from digest.output import Staging, marker_stamp
 from digest.parallel import read_entries, render_into
 from digest.render import PageSpec, Renderer, plan_site, template_folders
+from digest.search import SearchOutcome, index_site
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class BuildResult:
     removed: int
     seconds: float
     full: bool
+    search: SearchOutcome | None = None  # None: the search index was not asked for or not needed
 
     def summary(self) -> str:
         how = "full build" if self.full else "incremental"
@@ -57,6 +59,10 @@ class BuildResult:
             f"({self.rendered} rendered, {self.written} written, {self.removed} removed; {how}) "
             f"in {self.seconds:.2f} s"
         )
+
+    @property
+    def pages_changed(self) -> bool:
+        return self.full or bool(self.written or self.removed)
 
 
 class Builder:
@@ -68,8 +74,11 @@ class Builder:
     the pages that show it. With ``use_cache`` it also keeps them on disk.
     """
 
-    def __init__(self, config: SiteConfig, *, use_cache: bool = True, autosave: bool = True) -> None:
+    def __init__(
+        self, config: SiteConfig, *, use_cache: bool = True, autosave: bool = True, search: bool | None = None
+    ) -> None:
         self.config = config
+        self.search = config.search if search is None else search  # index the site with Pagefind after writing
         self.use_cache = use_cache
         self.autosave = autosave  # write the entry cache after every build (serve saves on exit)
         self._unsaved = False
@@ -84,6 +93,7 @@ class Builder:
         self._memo_settings = ""
         self._key_memo: dict[tuple, str] = {}
         self._key_settings = ""
+        self._search: SearchOutcome | None = None
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
         """Build the site; ``changed`` (from a watcher) names the files that changed.
@@ -108,6 +118,7 @@ class Builder:
         keys = self._keys(specs, page_settings)
 
         manifest = self._current_manifest(page_settings)
+        self._search = None
         if manifest is None:
             result = self._full(specs, keys, renderer, page_settings)
         else:
@@ -118,7 +129,7 @@ class Builder:
             self.save()
         seconds = time.perf_counter() - start
         log.info("%d files, %d rendered, %d written in %.2f s", len(specs), rendered, written, seconds)
-        return BuildResult(config.output_dir, len(site.entries), files, rendered, written, removed, seconds, full)
+        return BuildResult(config.output_dir, len(site.entries), files, rendered, written, removed, seconds, full, self._search)
 
     def _keys(self, specs: list[PageSpec], page_settings: str) -> dict[str, str]:
         """path → hash of the page's key; entry pages' hashes are remembered between builds."""
@@ -261,6 +272,8 @@ class Builder:
         protect = (config.root, config.content_dir, config.templates_dir, config.static_dir)
         with Staging(config.output_dir, protect=protect) as out:
             hashes = render_into(out.path, specs, renderer)
+            if self.search:  # the index goes in with the pages, in the same swap
+                self._search = index_site(out.path, language=config.language)
             out.commit()
         files = {p: (keys[p], hashes[p]) for p in keys}
         self._manifest = Manifest(page_settings, str(config.output_dir), marker_stamp(config.output_dir), files)
@@ -289,6 +302,8 @@ class Builder:
                 _remove(config.output_dir, rel)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        if self.search and any(rel.endswith(".html") for rel in (*written, *gone)):
+            self._search = index_site(config.output_dir, language=config.language)
         files = old  # updated in place: the output now matches it
         for rel in gone:
             del files[rel]
@@ -298,9 +313,9 @@ class Builder:
         return len(specs), len(todo), len(written), len(gone), False
 
 
-def build(config: SiteConfig, *, use_cache: bool = True) -> BuildResult:
+def build(config: SiteConfig, *, use_cache: bool = True, search: bool | None = None) -> BuildResult:
     """Build the site once: the function behind ``digest build``."""
-    builder = Builder(config, use_cache=use_cache)
+    builder = Builder(config, use_cache=use_cache, search=search)
     try:
         return builder.build()
     finally:

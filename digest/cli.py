@@ -28,8 +28,10 @@ def _config(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     from digest.build import build
 
-    result = build(_config(args), use_cache=not args.no_cache)
+    result = build(_config(args), use_cache=not args.no_cache, search=False if args.no_search else None)
     print(result.summary())
+    if result.search is not None:
+        print(result.search.message)
     return 0
 
 
@@ -62,6 +64,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build the site into site/")
     _site_options(p)
     p.add_argument("--no-cache", action="store_true", help="ignore .digest-cache/ and write every file (a cold build)")
+    p.add_argument("--no-search", action="store_true", help="do not build the search index this time")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="build, serve and live-reload while you edit")

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest.build import Builder
+from digest.search import index_site
 from digest.config import CONFIG_NAME, SiteConfig, load_config
 from digest.content import read_entry
 from digest.errors import DigestError, OutputError
@@ -55,6 +56,8 @@ class PreviewServer:
         self._httpd: PreviewHTTPServer | None = None
         self._watcher: Watcher | None = None
         self._threads: list[threading.Thread] = []
+        self._index_wanted = threading.Event()  # pages changed: the search index is behind
+        self._stopping = False
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -71,10 +74,13 @@ class PreviewServer:
         self._spawn("digest-http", lambda: self._httpd.serve_forever(poll_interval=0.1))
         self.rebuild(None)
         self._spawn("digest-rebuild", self._rebuild_loop)
+        self._spawn("digest-search", self._index_loop)
 
     def stop(self) -> None:
         """Stop watching, finish a running build, wake every waiting request, close the socket."""
         self.changes.close()
+        self._stopping = True
+        self._index_wanted.set()
         if self._watcher is not None:
             self._watcher.stop()
         self.state.close()
@@ -137,6 +143,8 @@ class PreviewServer:
         else:
             changes = "" if changed is None else f"{_describe(changed, self.config.root)} changed: "
             self._report(changes + result.summary())
+            if self.config.search and result.pages_changed:
+                self._index_wanted.set()
         return outcome.error
 
     def _entry_pages(self, changed: set[Path] | None, most: int = 5) -> list[str]:
@@ -174,6 +182,20 @@ class PreviewServer:
                 return
             self.rebuild(changed)
 
+    def _index_loop(self) -> None:
+        """Keep the search index up to date, after the pages and without holding up the preview.
+
+        Requests are not kept waiting for it; a run that overlaps a full
+        rebuild fails harmlessly and the next one catches up.
+        """
+        while True:
+            self._index_wanted.wait()
+            if self._stopping:
+                return
+            self._index_wanted.clear()
+            outcome = index_site(self.config.output_dir, language=self.config.language)
+            self._report(outcome.message)
+
     def _spawn(self, name: str, target: Callable[[], object]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
@@ -182,7 +204,7 @@ class PreviewServer:
 
 def _preview_builder(config: SiteConfig) -> Builder:
     """The preview keeps entries in memory and writes the entry cache when it stops."""
-    return Builder(config, autosave=False)
+    return Builder(config, autosave=False, search=False)  # the search index is kept up to date in the background
 
 
 def _overrides(config: SiteConfig) -> tuple[Path | None, Path | None]:

@@ -21,6 +21,10 @@ def sample_root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def built_sample(sample_root: Path) -> Path:
-    """The sample site built once into ROOT/site; returns the output folder."""
-    build(load_config(sample_root))
+    """The sample site built once into ROOT/site; returns the output folder.
+
+    Without the search index: the bundle is Pagefind's output, not ours
+    (tests/test_search_build.py covers it).
+    """
+    build(load_config(sample_root), search=False)
     return sample_root / "site"

@@ -52,7 +52,7 @@ class RecordingBuilder:
     """A Builder that remembers what each build was told had changed."""
 
     def __init__(self, config) -> None:
-        self.inner = Builder(config, autosave=False)
+        self.inner = Builder(config, autosave=False, search=False)  # as the preview builds
         self.calls: list[set[Path] | None] = []
 
     def build(self, changed: set[Path] | None = None):
