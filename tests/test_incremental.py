@@ -34,7 +34,7 @@ def _edit(rng: random.Random, root: Path, n: int, touched: set[Path] | None = No
     files = sorted(content.rglob("*.md"))
     path = rng.choice(files)
     text = path.read_text("utf-8")
-    kind = rng.choice(["title", "tags", "date", "body", "delete", "add", "summary", "draft", "touch"])
+    kind = rng.choice(["title", "tags", "date", "body", "delete", "add", "summary", "draft", "touch", "retell", "feature"])
     if kind == "title":
         text = text.replace('title: "', f'title: "Edited {rng.randint(0, 999)} ', 1)
     elif kind == "tags":
@@ -50,6 +50,15 @@ def _edit(rng: random.Random, root: Path, n: int, touched: set[Path] | None = No
         text = text.replace("lang:", f'summary: "Editor note {rng.randint(0, 99)}"\nlang:', 1)
     elif kind == "draft":
         text = text.replace("lang:", "draft: true\nlang:", 1)
+    elif kind == "feature":
+        text = text.replace("lang:", "featured: true\nlang:", 1)
+    elif kind == "retell":  # the same story from another outlet: the two become one story
+        new = path.with_name(f"retold-{n}.md")
+        lines = ["source: Another Outlet\n" if line.startswith("source:") else line for line in text.splitlines(keepends=True)]
+        new.write_text("".join(lines).replace('title: "', 'title: "Retold: ', 1), "utf-8")
+        if touched is not None:
+            touched.add(new)
+        return f"retell {new.name}"
     elif kind == "delete":
         path.unlink()
         if touched is not None:
@@ -71,7 +80,7 @@ def _edit(rng: random.Random, root: Path, n: int, touched: set[Path] | None = No
 def test_random_edits_in_one_builder_match_cold_builds(tmp_path: Path, seed: int) -> None:
     root = generate(tmp_path / "root", 60, seed=seed)
     (root / "digest.toml").write_text(
-        'title = "T"\nbase_url = "https://example.org/"\ntimezone = "Asia/Almaty"\nper_page = 5\nfeed_limit = 4\n',
+        'title = "T"\nbase_url = "https://example.org/"\ntimezone = "Asia/Almaty"\nper_page = 5\nfeed_limit = 4\nsearch = false\n',
         "utf-8",
     )
     rng = random.Random(seed)
