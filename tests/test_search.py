@@ -160,6 +160,15 @@ def test_reindexing_replaces_the_old_bundle(site: Path) -> None:
     assert leftovers(site) == []
 
 
+def test_glob_limits_the_pages_read(site: Path) -> None:
+    require_pagefind()
+    (site / "tags" / "x").mkdir(parents=True)
+    (site / "tags/x/index.html").write_text(PAGE.format(title="Tag x", lang="", text="tag page"), encoding="utf-8")
+    outcome = index_site(site, language="en", glob=search.ENTRY_PAGES)
+    assert outcome.ok, outcome.message
+    assert set(fragments(site / BUNDLE)) == {"/2023/11/26/yavka/", "/2023/01/18/osk/"}
+
+
 def test_sample_site_is_indexed(sample_root: Path) -> None:
     """The test sample site, built as usual, indexes without errors."""
     require_pagefind()
