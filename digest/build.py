@@ -90,6 +90,7 @@ class Builder:
         self._renderer_settings = ""
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._spec_memo: dict[tuple, PageSpec] = {}  # entry page key → its spec
+        self._related_memo: dict[tuple, tuple] = {}  # an entry and its neighbours → its related entries
         self._memo_settings = ""
         self._key_memo: dict[tuple, str] = {}
         self._key_settings = ""
@@ -108,8 +109,11 @@ class Builder:
         site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold)
         if self._memo_settings != settings or len(self._spec_memo) > 2 * len(site.entries) + 100:
             self._spec_memo = {}
+            self._related_memo = {}
             self._memo_settings = settings
-        specs = plan_site(site, config, self._spec_memo) + static_specs(config)
+        if len(self._related_memo) > 2 * len(site.entries) + 100:
+            self._related_memo = {}
+        specs = plan_site(site, config, self._spec_memo, self._related_memo) + static_specs(config)
         _check_unique(specs)
         page_settings = cachemod.fingerprint(settings, _templates_digest(config))
         renderer = self._renderer_for(page_settings)

@@ -119,31 +119,50 @@ class Site:
         story = self.story_of.get(entry.url)
         return story.others(entry) if story is not None else ()
 
-    def related(self, entry: Entry, limit: int = RELATED) -> tuple[Entry, ...]:
+    def related(self, entry: Entry, limit: int = RELATED, memo: dict | None = None) -> tuple[Entry, ...]:
         """Entries that share tags with this one, nearest in time first.
 
-        More shared tags rank first, then the distance in time; the entry's
-        own story is left out (the page names it already).
+        The candidates are the entry's neighbours in time on each of its tags'
+        lists; those met on more of its tags rank first, then the nearest in
+        time. The entry's own story is left out (the page names it already).
+        ``memo`` (kept by a long-lived builder) remembers the answer for the
+        same neighbours.
         """
         if not entry.tag_slugs:
             return ()
-        own = self.story_of.get(entry.url)
-        skip = {entry.url, *(e.url for e in own.entries)} if own is not None else {entry.url}
-        candidates: dict[str, Entry] = {}
+        url = entry.url
+        windows = []
         for slug in entry.tag_slugs:
             members, places = self.positions[slug]
-            i = places[entry.url]
-            for other in members[max(0, i - limit) : i + limit + 1]:
-                if other.url not in skip:
-                    candidates[other.url] = other
-        mine = set(entry.tag_slugs)
+            i = places[url]
+            windows.append(members[max(0, i - limit) : i + limit + 1])
+        own = self.story_of.get(url)
+        key = None
+        if memo is not None:
+            key = (entry.ident, own.id if own is not None else "", *[e.ident for w in windows for e in w])
+            hit = memo.get(key)
+            if hit is not None:
+                return hit
+        shared: dict[str, int] = {}
+        found: dict[str, Entry] = {}
+        for window in windows:
+            for other in window:
+                u = other.url
+                if u in shared:
+                    shared[u] += 1
+                else:
+                    shared[u] = 1
+                    found[u] = other
+        del shared[url]
+        if own is not None:
+            for e in own.entries:
+                shared.pop(e.url, None)
         t = entry.order[0]
-        ranked = sorted(
-            candidates.values(),
-            key=lambda e: (-len(mine.intersection(e.tag_slugs)), abs(e.order[0] - t), e.source_path),
-        )
-        return tuple(ranked[:limit])
-
+        ranked = sorted(shared, key=lambda u: (-shared[u], abs(found[u].order[0] - t), found[u].source_path))
+        result = tuple([found[u] for u in ranked[:limit]])
+        if key is not None:
+            memo[key] = result
+        return result
 
 def collect(
     entries: list[Entry], *, include_drafts: bool = False, tz: tzinfo | None = None, story_threshold: float = 0.5

@@ -292,11 +292,13 @@ def _card_ids(entries, site: Site) -> str:
     return "\n".join([e.ident + story_ident(story_of.get(e.url)) for e in entries])
 
 
-def plan_site(site: Site, config: SiteConfig, memo: dict[tuple, PageSpec] | None = None) -> list[PageSpec]:
+def plan_site(
+    site: Site, config: SiteConfig, memo: dict[tuple, PageSpec] | None = None, related_memo: dict | None = None
+) -> list[PageSpec]:
     """Every output file of the site, in a stable order.
 
-    ``memo`` (entry page key → its spec) lets a long-lived builder reuse the
-    specs of entries that did not change.
+    ``memo`` (entry page key → its spec) and ``related_memo`` (see
+    ``Site.related``) let a long-lived builder reuse what did not change.
     """
     per = config.per_page
     specs: list[PageSpec] = []
@@ -312,7 +314,7 @@ def plan_site(site: Site, config: SiteConfig, memo: dict[tuple, PageSpec] | None
     memo = {} if memo is None else memo
     for entry in site.entries:
         also = site.also(entry)
-        related = site.related(entry)
+        related = site.related(entry, memo=related_memo)
         key = ("entry", entry.ident, _ids(also), _ids(related))
         spec = memo.get(key)
         if spec is None:
