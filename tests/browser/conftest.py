@@ -20,9 +20,13 @@ from browser_helpers import (
 SUBPATH_BASE_URL = "https://example.org/digest/"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """A headless Chromium driven by Playwright; skips where either is missing (fails in CI)."""
+    """A headless Chromium driven by Playwright; skips where either is missing (fails in CI).
+
+    One per test module, not per session: tests/serve has a session-wide one of
+    its own, and two sync Playwrights cannot run in one thread at the same time.
+    """
     if not CHROMIUM.exists():
         missing(f"no Chromium at {CHROMIUM}: apt-get install chromium")
     try:
