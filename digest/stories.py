@@ -1,13 +1,94 @@
 """The same story told by several outlets: found by text similarity at build time.
 
-(Interface only; the method is filled in next.)
+An entry's *sketch* (computed when the entry is read, stored in the build
+cache) is a compact fingerprint of what it reports:
+
+* **text**: a MinHash of the word pairs (2-shingles) of the title and the first
+  three paragraphs, lower-cased, each word cut to its first 6 letters (so
+  ``elections``/``election`` and most Russian case endings agree). One hash a
+  shingle, 32 bins ("one-permutation" MinHash with densification); the share
+  of equal bins estimates the Jaccard similarity of the two shingle sets.
+* **numbers**: up to 16 significant numbers of the title and body, normalised
+  (``61.3`` = ``61,3``; ``3,847,000`` = ``3 847 000`` = ``3.847 million`` =
+  ``3,847 млн``). Years (a bare 1900–2100), whole numbers up to 31 (days,
+  district numbers, hours) and clock times are left out.
+* **names**: up to 24 proper-name keys: capitalised words that do not open a
+  sentence, transliterated from Cyrillic and Kazakh to Latin and reduced to a
+  consonant skeleton (``Ибраева``, ``Ибраевой``, ``Ibrayeva`` → ``brv``;
+  ``Мажилис``, ``Majilis`` → ``mjls``), so names match across languages and
+  most case endings.
+
+Everything is hashed with CRC-32 (``hash()`` is salted per process), so a
+sketch is the same in every process and every run; it takes 60–250 bytes.
+
+Similarity of two entries (0..1) is the larger of
+
+* ``text``: the estimated Jaccard similarity of their shingles. Only a copy or
+  a light rewrite of the same text reaches 0.5; different texts on the same
+  topic stay below 0.15.
+* ``facts``: ``N × (0.6 + 0.4 × P)``, where ``N`` is the share of the smaller
+  set of significant numbers that the other entry also has (0 unless at least
+  two numbers are shared) and ``P`` the same share for name keys. All the
+  figures of the shorter report agreeing gives 0.6, agreeing names add up to
+  0.4.
+
+**Across languages** (both entries say their ``lang`` and the two differ) the
+text cannot agree, so only ``facts`` counts, and only when at least one name
+key is shared as well: two reports in Russian and English of the same CEC
+briefing share its figures (turnout, voter counts, polling stations) and the
+speaker's name. A cross-language story without figures is not found; tie it
+with ``story:`` in the front matter.
+
+**Grouping** (:func:`find_stories`): candidate pairs come from an index, never
+from comparing all pairs: entries whose MinHash agrees on one of 16 bands of 2
+bins (LSH; a pair with a text similarity of 0.5 is caught with probability
+0.99, one of 0.3 with 0.78), or that share two significant numbers; in both
+cases only entries at most three days apart are paired (a sliding window over
+each index list, and a list longer than 64 entries within the window is not
+distinctive and is skipped). A candidate pair is an edge when its similarity
+reaches the threshold, the two come from different outlets and neither has a
+``story`` id. Edges are taken strongest first; two groups merge only when the
+result still has one entry per outlet, spans at most three days, and every
+pair across the two groups is at least half the threshold alike. That is
+complete-ish linkage: A~B and B~C do not pull an unrelated C into A's story.
+
+An editor's ``story: <id>`` ties entries together whatever their text;
+entries with a story id (``story: false`` arrives as an id of its own) are
+never grouped automatically.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import operator
+import re
+import struct
+import unicodedata
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from typing import NamedTuple
 
 from digest.model import Entry
+
+VERSION = 1
+BINS = 64  # MinHash bins (a power of two)
+BAND = 3  # bins a band: 21 bands
+MAX_NUMBERS = 16
+MAX_NAMES = 24
+WINDOW_DAYS = 3  # the reports of one story are at most this far apart
+WINDOW = WINDOW_DAYS * 86400
+DEFAULT_THRESHOLD = 0.5
+_MAX_POSTING = 64  # an index list longer than this within the window is not distinctive
+_PARAGRAPHS = 3
+_LEAD_CHARS = 1000  # of the title and first paragraphs: the text and names
+_NUMBER_CHARS = 3000  # of the body: the numbers
+_LANGS = {"en": 1, "ru": 2, "kk": 3}
+_HAS_TEXT = 8
+_HEAD = struct.Struct("<4B")  # version, language | has text, numbers, names
+_SIG = struct.Struct(f"<{BINS}H")
+_BAND_KEYS = struct.Struct("<" + f"{2 * BAND}s" * (BINS // BAND))
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +106,410 @@ class Story:
         return tuple(e for e in self.entries if e is not entry)
 
 
+# ---------------------------------------------------------------- the sketch
+
+_PARA_SPLIT = re.compile(r"\n[ \t]*\n")
+_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|https?://\S+")
+_WORD6 = re.compile(r"(\w{1,6})\w*")  # words, cut to 6 letters
+_NUMBER = re.compile(
+    r"[0-9][0-9.,:/ \u00a0\u202f]*(million|mln|млн|миллион|billion|bn|млрд|миллиард|thousand|тыс|тысяч|мың)?",
+    re.I,
+)
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+_DECIMAL = re.compile(r"\d+(?:[.,]\d+)?")
+_MULTIPLIER = {
+    "million": 1e6, "mln": 1e6, "млн": 1e6, "миллион": 1e6, "billion": 1e9, "bn": 1e9,
+    "млрд": 1e9, "миллиард": 1e9, "thousand": 1e3, "тыс": 1e3, "тысяч": 1e3, "мың": 1e3,
+}
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁӘҒҚҢӨҰҮҺІ"
+_NAME = re.compile(rf"\b[{_UPPER}][^\W\d_{_UPPER}]+\b")
+_OPENERS = frozenset(".!?…:;«\"“„(—–-\n")
+_NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr the".split()
+)
+_TRANSLIT = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "sh", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g",
+    "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h", "і": "i",
+})
+_SOUNDS = (("dzh", "j"), ("zh", "j"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("q", "k"),
+           ("w", "v"), ("x", "ks"), ("ph", "f"))
+_VOWELS = re.compile(r"[aeiouy]+")
+_DOUBLE = re.compile(r"(.)\1+")
+_MIX = 0x9E3779B1  # odd: multiplying by it modulo 2**32 scrambles the CRC's order
+
+
 def sketch(title: str, text: str, lang: str | None) -> bytes:
-    """A compact fingerprint of an entry's title and Markdown body."""
-    return b""
+    """A compact fingerprint of an entry's title and Markdown body.
+
+    Deterministic (the same bytes in every process and run) and small: a 4-byte
+    head, 64 two-byte MinHash bins, then up to 16 numbers and 24 names as
+    4-byte CRCs (at most 292 bytes).
+    """
+    if "](" in text or "<" in text or "://" in text:
+        text = _MARKUP.sub(_link_text, text)
+    paragraphs = _PARA_SPLIT.split(text.lstrip(), _PARAGRAPHS)[:_PARAGRAPHS]
+    lead = (title + "\n" + "\n".join(paragraphs))[:_LEAD_CHARS]
+    signature = _signature(lead)
+    numbers = _numbers(title + "\n" + text[:_NUMBER_CHARS])
+    names = _names(lead)
+    code = _LANGS.get((lang or "").split("-")[0].lower(), 4 if lang else 0)
+    head = _HEAD.pack(VERSION, code | (_HAS_TEXT if signature is not None else 0), len(numbers), len(names))
+    body = struct.pack(f"<{len(numbers) + len(names)}I", *numbers, *names)
+    return head + signature + body if signature is not None else head + body
 
 
-def find_stories(entries: Sequence[Entry], threshold: float) -> tuple[Story, ...]:
-    """Groups of two or more entries that report the same event."""
-    return ()
+def _link_text(m: re.Match) -> str:
+    return m.group(1) or " "
+
+
+def _signature(text: str) -> bytes | None:
+    """64 MinHash bins (16 bits each) of the text's word pairs, or None without any.
+
+    One-permutation MinHash: one hash a word pair, its low 6 bits choose the
+    bin, the bin keeps the smallest hash; an empty bin borrows from the next
+    filled one (densification), shifted by the distance.
+    """
+    words = _WORD6.findall(text.lower())
+    if len(words) < 2:
+        return None
+    hashes = map(zlib.crc32, map(str.encode, map(" ".join, zip(words, words[1:]))))
+    mixed = sorted([(h * _MIX) & 0xFFFFFFFF for h in hashes], reverse=True)
+    smallest = {h & (BINS - 1): h >> 6 for h in mixed}
+    bins = [0] * BINS
+    for i in range(BINS):
+        v = smallest.get(i)
+        if v is None:
+            for d in range(1, BINS):
+                v = smallest.get((i + d) % BINS)
+                if v is not None:
+                    v += d * 0x9E37
+                    break
+        bins[i] = v & 0xFFFF
+    return _SIG.pack(*bins)
+
+
+def _numbers(text: str) -> list[int]:
+    """CRCs of the significant numbers, in order of appearance."""
+    found: list[int] = []
+    for m in _NUMBER.finditer(text):
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_.,:/-"):
+            continue  # part of a code, an ordinal or a date
+        for key in _run_numbers(m.group(), m.group(1), text[m.end():m.end() + 1]):
+            if key not in found:
+                found.append(key)
+                if len(found) == MAX_NUMBERS:
+                    return found
+    return found
+
+
+def _run_numbers(run: str, unit: str | None, after: str) -> list[int]:
+    """The numbers of a run of digits and separators (``1 068 280, 38,6``)."""
+    if unit:
+        run = run[: -len(unit)]
+    pieces = run.rstrip(" \u00a0\u202f.,:/").split()
+    if not unit and after.isalnum() and run[-1:].isdigit():
+        pieces.pop()  # ``3rd``, ``5th``: not a figure
+    # Join digit groups written with spaces: 1 068 280.
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and len(piece) == 3 and piece.isdigit() and merged[-1].replace(" ", "").isdigit() \
+                and len(merged[-1].split()[0]) <= 3 and all(len(g) == 3 for g in merged[-1].split()[1:]):
+            merged[-1] += " " + piece
+        else:
+            merged.append(piece)
+    keys = []
+    for k, piece in enumerate(merged):
+        piece = piece.rstrip(".,:/")
+        if not piece or ":" in piece or "/" in piece:
+            continue  # a time (20:00) or a date (12/03)
+        key = _number_key(piece, unit if k == len(merged) - 1 else None)
+        if key is not None:
+            keys.append(key)
+    return keys
+
+
+def _number_key(piece: str, unit: str | None) -> int | None:
+    """The CRC of a normalised number, or None when it is not significant."""
+    if unit and _DECIMAL.fullmatch(piece):
+        value = float(piece.replace(",", "."))  # 3.847 million, 3,847 млн
+        whole = True
+    elif " " in piece or _GROUPED.fullmatch(piece):
+        value = float(re.sub(r"\D", "", piece))  # 1 068 280, 1,068,280, 1.068.280
+        whole = True
+    elif _DECIMAL.fullmatch(piece):
+        value = float(piece.replace(",", "."))
+        whole = piece.isdigit()
+    else:
+        return None  # 26.11.2023 and the like
+    if unit:
+        value *= _MULTIPLIER[unit.lower()]
+        whole = True
+    elif whole and (value <= 31 or (len(piece) == 4 and 1900 <= value <= 2100)):
+        return None  # a day, a district number, a year
+    if value == int(value):
+        text = str(int(value)) if whole else f"{int(value)}.0"  # 38.0 % is not 38 people
+    else:
+        text = format(value, ".10g")
+    return zlib.crc32(text.encode())
+
+
+def _names(text: str) -> list[int]:
+    """CRCs of the name keys of capitalised words that do not open a sentence."""
+    found: list[int] = []
+    for m in _NAME.finditer(text):
+        i = m.start() - 1
+        while i >= 0 and text[i] in " \t\u00a0":
+            i -= 1
+        if i < 0 or text[i] in _OPENERS:
+            continue  # any word may open a sentence
+        key = _name_key(m.group())
+        if key is not None and key not in found:
+            found.append(key)
+            if len(found) == MAX_NAMES:
+                break
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(word: str) -> int | None:
+    """``Ибраевой`` → CRC of ``brv``: transliterated, consonants only, at most 4."""
+    lower = word.lower()
+    if lower in _NOT_NAMES:
+        return None
+    latin = lower.translate(_TRANSLIT)
+    if not latin.isascii():
+        latin = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    for a, b in _SOUNDS:
+        latin = latin.replace(a, b)
+    skeleton = _DOUBLE.sub(r"\1", _VOWELS.sub("", latin))[:4]
+    if len(skeleton) < 2 or not skeleton.isalpha():
+        return None
+    return zlib.crc32(skeleton.encode())
+
+
+# ---------------------------------------------------------- reading sketches
+
+class _Sketch(NamedTuple):
+    lang: int  # 0 unknown, 1 en, 2 ru, 3 kk, 4 another
+    bins: bytes  # 2 bytes a bin; empty without text
+    numbers: frozenset[int]
+    names: frozenset[int]
+
+
+def _read(data: bytes) -> _Sketch:
+    if len(data) < _HEAD.size or data[0] != VERSION:
+        return _Sketch(0, b"", frozenset(), frozenset())
+    _, flags, n_numbers, n_names = _HEAD.unpack_from(data)
+    at = _HEAD.size + (_SIG.size if flags & _HAS_TEXT else 0)
+    values = struct.unpack_from(f"<{n_numbers + n_names}I", data, at)
+    return _Sketch(flags & 7, data[_HEAD.size:at], frozenset(values[:n_numbers]), frozenset(values[n_numbers:]))
+
+
+def _bands(data: bytes) -> tuple[bytes, ...]:
+    """The LSH band keys: 21 bands of 3 bins (6 bytes each)."""
+    if len(data) < _HEAD.size + _SIG.size or not data[1] & _HAS_TEXT:
+        return ()
+    return _BAND_KEYS.unpack_from(data, _HEAD.size)
+
+
+def _numbers_of(data: bytes) -> tuple[int, ...]:
+    if len(data) < _HEAD.size or data[0] != VERSION or data[2] == 0:
+        return ()
+    at = _HEAD.size + (_SIG.size if data[1] & _HAS_TEXT else 0)
+    return struct.unpack_from(f"<{data[2]}I", data, at)
+
+
+def _share(a: frozenset, b: frozenset, at_least: int) -> tuple[int, float]:
+    """(how many are shared, their share of the smaller set, counted as 2 at least)."""
+    if not a or not b:
+        return 0, 0.0
+    shared = len(a & b)
+    if shared < at_least:
+        return shared, 0.0
+    return shared, shared / max(2, min(len(a), len(b)))
+
+
+def _text_similarity(a: bytes, b: bytes) -> float:
+    if not a or not b:
+        return 0.0
+    return sum(map(operator.eq, _SIG.unpack(a), _SIG.unpack(b))) / BINS
+
+
+def _similarity(a: _Sketch, b: _Sketch) -> float:
+    shared, numbers = _share(a.numbers, b.numbers, 2)
+    names = _share(a.names, b.names, 1)[1]
+    facts = numbers * (0.6 + 0.4 * names) * min(1.0, (shared + 1) / 4)
+    if a.lang and b.lang and a.lang != b.lang and a.lang != 4:
+        return facts if names else 0.0
+    return max(_text_similarity(a.bins, b.bins), facts)
+
+
+def similarity(a: Entry, b: Entry) -> float:
+    """How alike two entries' reports are, 0..1 (see the module's notes).
+
+    Text, figures and names only: dates and outlets are not looked at.
+    """
+    return _similarity(_read(a.sketch), _read(b.sketch))
+
+
+# --------------------------------------------------------------- the stories
+
+def outlet_key(entry: Entry) -> str | None:
+    """The outlet, compared loosely: ``The Astana Times`` = ``astana times``."""
+    if not entry.source:
+        return None
+    key = " ".join(entry.source.casefold().split())
+    return key[4:] if key.startswith("the ") else key
+
+
+def candidate_pairs(entries: Sequence[Entry], window: float = WINDOW) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of entries that may report the same thing.
+
+    Entries at most ``window`` seconds apart whose sketches share a MinHash
+    band or two significant numbers; never all pairs.
+    """
+    times = [e.order[0] for e in entries]
+    order = sorted(range(len(entries)), key=times.__getitem__)
+    found: list[tuple[int, int]] = []
+    _collisions([_bands(e.sketch) for e in entries], order, times, window, found.append)
+    pairs = set(found)
+    found.clear()
+    _collisions([_numbers_of(e.sketch) for e in entries], order, times, window, found.append)
+    pairs.update(pair for pair, n in Counter(found).items() if n >= 2)
+    return pairs
+
+
+def _collisions(keys: list, order: list[int], times: list[float], window: float, add) -> None:
+    """Call ``add((i, j))`` (i < j) for entries sharing a key, at most ``window`` apart.
+
+    One pass in time order. Time is cut into slices of ``window``; a key is
+    looked up among the entries of the current and the previous slice only,
+    so entries far apart never meet. A key held by more than ``_MAX_POSTING``
+    entries there is too common to tell stories apart and pairs no more.
+    """
+    current: dict = {}  # key → the first entry (an int) or all entries (a list) with it
+    previous: dict = {}
+    slice_no = None
+    for j in order:
+        own = keys[j]
+        if not own:
+            continue
+        t = times[j]
+        number = int(t // window)
+        if number != slice_no:
+            previous = current if slice_no == number - 1 else {}
+            current = {}
+            slice_no = number
+        hits = current.keys() & own
+        if previous:
+            for key in previous.keys() & own:
+                held = previous[key]
+                if isinstance(held, int):
+                    held = (held,)
+                if len(held) <= _MAX_POSTING:
+                    for i in held:
+                        if t - times[i] <= window:
+                            add((i, j) if i < j else (j, i))
+        if not hits:
+            current.update(dict.fromkeys(own, j))
+            continue
+        held_by = {key: current[key] for key in hits}
+        current.update(dict.fromkeys(own, j))
+        for key, held in held_by.items():
+            if isinstance(held, int):
+                held = [held]
+            if len(held) <= _MAX_POSTING:
+                for i in held:
+                    add((i, j) if i < j else (j, i))
+            held.append(j)
+            current[key] = held
+
+
+def find_stories(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD) -> tuple[Story, ...]:
+    """Groups of two or more entries that report the same event.
+
+    Entries sharing an editor's ``story`` id form one story (a lone id forms
+    none); the others are grouped automatically (see the module's notes).
+    Stories are ordered by their lead's date, newest first, then by id.
+    """
+    stories: list[Story] = []
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    free: list[Entry] = []
+    for entry in entries:
+        if entry.story is not None:
+            by_id[entry.story].append(entry)
+        else:
+            free.append(entry)
+    for story_id, members in by_id.items():
+        if len(members) > 1:
+            stories.append(Story(story_id, _ordered(members)))
+    for group in _groups(free, threshold):
+        members = _ordered(group)
+        stories.append(Story(_auto_id(members[0]), members))
+    stories.sort(key=lambda s: s.id)
+    stories.sort(key=lambda s: s.lead.order[0], reverse=True)
+    return tuple(stories)
+
+
+def _groups(entries: Sequence[Entry], threshold: float) -> list[list[Entry]]:
+    outlets = [outlet_key(e) for e in entries]
+    times = [e.order[0] for e in entries]
+    sketches: dict[int, _Sketch] = {}
+    memo: dict[tuple[int, int], float] = {}
+
+    def sim(i: int, j: int) -> float:
+        key = (i, j) if i < j else (j, i)
+        value = memo.get(key)
+        if value is None:
+            a = sketches.get(i) or sketches.setdefault(i, _read(entries[i].sketch))
+            b = sketches.get(j) or sketches.setdefault(j, _read(entries[j].sketch))
+            value = memo[key] = _similarity(a, b)
+        return value
+
+    edges = []
+    for i, j in candidate_pairs(entries):
+        if outlets[i] is not None and outlets[i] == outlets[j]:
+            continue  # one outlet twice: a double ingest, not a story
+        s = sim(i, j)
+        if s >= threshold:
+            edges.append((-s, entries[i].source_path, entries[j].source_path, i, j))
+    edges.sort()
+    group_of = {}
+    groups: dict[int, list[int]] = {}
+    for _, _, _, i, j in edges:
+        gi, gj = group_of.get(i, i), group_of.get(j, j)
+        if gi == gj:
+            continue
+        a, b = groups.get(gi, [i]), groups.get(gj, [j])
+        joined = a + b
+        named = [outlets[k] for k in joined if outlets[k] is not None]
+        if len(set(named)) != len(named):
+            continue
+        span = [times[k] for k in joined]
+        if max(span) - min(span) > WINDOW:
+            continue
+        if any(sim(x, y) < threshold / 2 for x in a for y in b):
+            continue
+        keep, gone = (gi, gj) if len(a) >= len(b) else (gj, gi)
+        groups[keep] = joined
+        groups.pop(gone, None)
+        for k in joined:
+            group_of[k] = keep
+    return [[entries[k] for k in members] for members in groups.values()]
+
+
+def _ordered(members: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The lead (a featured entry if any, else the earliest), then the rest by date."""
+    rest = sorted(members, key=lambda e: e.order)
+    lead = next((e for e in rest if e.featured), rest[0])
+    return (lead, *(e for e in rest if e is not lead))
+
+
+def _auto_id(lead: Entry) -> str:
+    """A stable id from the lead: its date and slug (``2023-11-26-cec-turnout-…``)."""
+    return f"{lead.date:%Y-%m-%d}-{lead.slug}"
