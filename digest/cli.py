@@ -41,6 +41,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(_config(args), host=args.host, port=args.port, open_browser=args.open)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from digest.check import run_check
+    from digest.config import load_config
+
+    return run_check(load_config(args.root, content=args.content, drafts=args.drafts))
+
+
 def cmd_parse(args: argparse.Namespace) -> int:
     from digest.ingest.commands import run_parse
 
@@ -73,6 +80,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.add_argument("--open", action="store_true", help="open the site in a browser")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("check", help="check the entries without building: fields, tags, duplicates, links")
+    p.add_argument("--root", type=Path, default=Path("."), help="site root holding digest.toml (default: .)")
+    p.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
+    p.add_argument("--drafts", action="store_true", help="check links as if drafts were published")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("parse", help="parse scraped pages and print the result")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
