@@ -106,10 +106,9 @@ def index_site(site_dir: Path, *, language: str, glob: str | None = None, binary
     except OSError as exc:
         return SearchOutcome(False, f"search skipped: cannot write into {site_dir} ({exc.strerror or exc})")
     try:
-        command = [
-            str(binary), "--site", str(site_dir), "--output-path", str(staging),
-            "--force-language", language.lower(),
-        ]
+        command = [str(binary), "--site", str(site_dir), "--output-path", str(staging)]
+        if language:  # lower case, as the search page's lang is looked up
+            command += ["--force-language", language.lower()]
         if glob:
             command += ["--glob", glob]
         try:
