@@ -44,7 +44,7 @@ Warnings (the entry builds, but probably not as meant):
   it reads like a misspelling of a vocabulary tag;
 * ``duplicate``: two entries from the same outlet, at most three days apart,
   with nearly the same text, figures and names (``digest.stories.similarity``
-  of 0.8 or more): probably one report ingested twice. Reported on the later
+  of 0.7 or more): probably one report ingested twice. Reported on the later
   file, naming the earlier.
 
 Drafts are checked like the rest; only links take the site as it would be
@@ -70,7 +70,7 @@ from digest.model import Entry
 
 LANGUAGES = ("en", "ru", "kk")
 SUMMARY_LIMIT = 300
-DUPLICATE_SIMILARITY = 0.8
+DUPLICATE_SIMILARITY = 0.7
 DUPLICATE_DAYS = 3
 INGEST_FIELDS = ("ingested", "photo_credit")
 _TAG_MATCH = 0.8  # difflib ratio above which a tag reads like another one
@@ -85,13 +85,14 @@ class Finding:
     severity: str  # "error" or "warning"
     topic: str
     message: str
+    column: int = 0  # orders the findings of one line; not shown
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.topic}: {self.message}"
 
     @property
     def key(self) -> tuple:
-        return (self.path, self.line, self.topic, self.message)
+        return (self.path, self.line, self.column, self.topic, self.message)
 
 
 @dataclass(slots=True)
@@ -301,12 +302,13 @@ def _blank(m: re.Match) -> str:
     return re.sub(r"[^\n]", " ", m.group())
 
 
-def links(body: str) -> Iterable[tuple[int, str]]:
-    """(line in the body, starting at 0; target) of each link outside code."""
+def links(body: str) -> Iterable[tuple[int, int, str]]:
+    """(line in the body and column, both from 0; target) of each link outside code."""
     text = _CODE_SPAN.sub(_blank, _CODE_BLOCK.sub(_blank, body))
     for m in _LINKS.finditer(text):
         target = next(g for g in m.groups() if g is not None)
-        yield text.count("\n", 0, m.start()), target
+        start = m.start()
+        yield text.count("\n", 0, start), start - (text.rfind("\n", 0, start) + 1), target
 
 
 def _links(read: list[_Read], entries: list[Entry], config: SiteConfig) -> Iterable[Finding]:
@@ -315,10 +317,10 @@ def _links(read: list[_Read], entries: list[Entry], config: SiteConfig) -> Itera
     base_path = config.base_path
     for item in read:
         own = page_of.get(item.entry.source_path, item.entry.url)
-        for offset, target in links(item.body):
+        for offset, column, target in links(item.body):
             problem = _broken(target, own, pages, base, base_path, config.search)
             if problem:
-                yield Finding(item.shown, item.body_line + offset, "error", "link", problem)
+                yield Finding(item.shown, item.body_line + offset, "error", "link", problem, column)
 
 
 def _publishable(read: list[_Read], config: SiteConfig) -> tuple[list[Entry], list[Finding]]:
