@@ -76,13 +76,31 @@ def _plain_paragraphs(text: str) -> str | None:
 
 
 def sanitize(fragment: str) -> str:
-    return nh3.clean(
+    """Allowed tags and attributes only, then made valid HTML: a link whose
+    address was dropped loses its ``rel``, an image without ``alt`` gets ``alt=""``."""
+    clean = nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener nofollow",
     )
+    if "<a" in clean or "<img" in clean:
+        clean = _LINK_OR_IMAGE.sub(_make_valid, clean)
+    return clean
+
+
+_LINK_OR_IMAGE = re.compile(r"<(a|img)\b([^>]*)>")
+_REL = re.compile(r'\s+rel="[^"]*"')
+
+
+def _make_valid(match: re.Match) -> str:
+    tag, attrs = match.group(1), match.group(2)
+    if tag == "a" and " href=" not in attrs:
+        attrs = _REL.sub("", attrs)
+    elif tag == "img" and " alt=" not in attrs:
+        attrs += ' alt=""'
+    return f"<{tag}{attrs}>"
 
 
 def lede(body_html: str, limit: int = 280) -> str:

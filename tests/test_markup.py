@@ -80,3 +80,11 @@ def test_prose_like_text_mostly_takes_the_fast_path() -> None:
             taken += 1
             assert fast == _reference(text)
     assert taken > 150
+
+
+def test_sanitised_links_and_images_stay_valid_html() -> None:
+    html = markup.render_markdown('<a title="t" href="javascript:alert(1)">bad</a> <a href="https://x.org">ok</a> <img src="x"> <img src="y" alt="Y">')
+    assert html == (
+        '<p><a title="t">bad</a> <a href="https://x.org" rel="noopener nofollow">ok</a> '
+        '<img src="x" alt=""> <img src="y" alt="Y"></p>'
+    )
