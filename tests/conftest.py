@@ -5,10 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sitetools import CHROMIUM, CHROMIUM_ARGS, SAMPLE_SITE, missing
 
 from digest.build import build
 from digest.config import load_config
-from sitetools import SAMPLE_SITE
 
 
 @pytest.fixture
@@ -28,3 +28,21 @@ def built_sample(sample_root: Path) -> Path:
     """
     build(load_config(sample_root), search=False)
     return sample_root / "site"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session, driven by Playwright (one sync
+    Playwright per thread is all it allows); skips where either is missing, fails in CI."""
+    if not CHROMIUM.exists():
+        missing(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("no playwright: pip install playwright")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -16,3 +16,22 @@ def tree_digest(folder: Path) -> dict[str, str]:
             data = path.read_bytes()
             out[path.relative_to(folder).as_posix()] = f"{hashlib.sha256(data).hexdigest()} {path.stat().st_mtime_ns}"
     return out
+
+
+# Headless Chromium for the browser tests (tests/serve, tests/browser).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def missing(reason: str):
+    """Skip the test, or fail it in CI (``CI=true``) where everything must be there."""
+    import os
+
+    import pytest
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)

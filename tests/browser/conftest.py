@@ -11,34 +11,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import (
-    AXE_INSTALL, CHROMIUM, CHROMIUM_ARGS, TIMEOUT, BuiltSite, StaticServer, axe_script, base_path,
-    build_site, missing, sample_digest_root,
+    AXE_INSTALL,
+    TIMEOUT,
+    BuiltSite,
+    StaticServer,
+    axe_script,
+    base_path,
+    build_site,
+    missing,
+    sample_digest_root,
 )
 
 SUBPATH_BASE_URL = "https://example.org/digest/"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """A headless Chromium driven by Playwright; skips where either is missing (fails in CI).
-
-    One per test module, not per session: tests/serve has a session-wide one of
-    its own, and two sync Playwrights cannot run in one thread at the same time.
-    """
-    if not CHROMIUM.exists():
-        missing(f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("no playwright: pip install playwright")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

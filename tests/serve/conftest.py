@@ -1,15 +1,19 @@
 """Fixtures for the preview server: a small site in tmp_path, a running server, Chromium."""
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from serve_helpers import (
+    TIMEOUT,
+    RecordingBuilder,
+    Running,
+    make_site,
+)
 
 from digest.config import load_config
 from digest.serve import PreviewServer
-from serve_helpers import CHROMIUM, CHROMIUM_ARGS, TIMEOUT, RecordingBuilder, Running, make_site
 
 
 @pytest.fixture
@@ -42,27 +46,6 @@ def start_server() -> Iterator[Callable[..., Running]]:
 @pytest.fixture
 def running(site: Path, start_server) -> Running:
     return start_server(site)
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """A headless Chromium driven by Playwright; skips where either is missing.
-
-    In CI (``CI=true``) the browser tests must run, so a missing browser fails.
-    """
-    missing = pytest.fail if os.environ.get("CI") == "true" else pytest.skip
-    if not CHROMIUM.exists():
-        missing(f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("no playwright: pip install playwright")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
