@@ -36,7 +36,7 @@ from digest.model import Entry, forget_packs
 from digest.output import Staging, marker_stamp
 from digest.parallel import read_entries, render_into
 from digest.render import PageSpec, Renderer, plan_site, template_folders
-from digest.search import SearchOutcome, index_site
+from digest.search import ENTRY_PAGES, SearchOutcome, index_site
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ class Builder:
         with Staging(config.output_dir, protect=protect) as out:
             hashes = render_into(out.path, specs, renderer)
             if self.search:  # the index goes in with the pages, in the same swap
-                self._search = index_site(out.path, language=config.language)
+                self._search = index_site(out.path, language=config.language, glob=ENTRY_PAGES)
             out.commit()
         files = {p: (keys[p], hashes[p]) for p in keys}
         self._manifest = Manifest(page_settings, str(config.output_dir), marker_stamp(config.output_dir), files)
@@ -307,7 +307,7 @@ class Builder:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         if self.search and any(rel.endswith(".html") for rel in (*written, *gone)):
-            self._search = index_site(config.output_dir, language=config.language)
+            self._search = index_site(config.output_dir, language=config.language, glob=ENTRY_PAGES)
         files = old  # updated in place: the output now matches it
         for rel in gone:
             del files[rel]

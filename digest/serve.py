@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest.build import Builder
-from digest.search import index_site
+from digest.search import ENTRY_PAGES, index_site
 from digest.config import CONFIG_NAME, SiteConfig, load_config
 from digest.content import read_entry
 from digest.errors import DigestError, OutputError
@@ -193,7 +193,7 @@ class PreviewServer:
             if self._stopping:
                 return
             self._index_wanted.clear()
-            outcome = index_site(self.config.output_dir, language=self.config.language)
+            outcome = index_site(self.config.output_dir, language=self.config.language, glob=ENTRY_PAGES)
             self._report(outcome.message)
 
     def _spawn(self, name: str, target: Callable[[], object]) -> None:
