@@ -41,7 +41,8 @@ Warnings (the entry builds, but probably not as meant):
   ``digest/ingest/tags.toml`` with its aliases, plus the site's own
   ``tags.toml``), with the nearest known tag suggested. A tag that at least two
   entries use counts as known (the digest has grown a tag of its own), unless
-  it reads like a misspelling of a vocabulary tag;
+  it reads like a misspelling of a vocabulary tag (a ``difflib`` ratio of 0.9
+  or more: ``Obsevers`` for ``Observers``, but not ``E-voting`` for ``Voting``);
 * ``duplicate``: two entries from the same outlet, at most three days apart,
   with nearly the same text, figures and names (``digest.stories.similarity``
   of 0.7 or more): probably one report ingested twice. Reported on the later
@@ -73,7 +74,8 @@ SUMMARY_LIMIT = 300
 DUPLICATE_SIMILARITY = 0.7
 DUPLICATE_DAYS = 3
 INGEST_FIELDS = ("ingested", "photo_credit")
-_TAG_MATCH = 0.8  # difflib ratio above which a tag reads like another one
+_TAG_MATCH = 0.8  # difflib ratio from which a known tag is suggested
+_MISSPELT = 0.9  # … and from which a tag several entries use still reads as a misspelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,15 +228,20 @@ def _tags(read: list[_Read], config: SiteConfig) -> Iterable[Finding]:
             spellings.setdefault(spelling.casefold(), canonical)
     names = list(spellings)
 
-    def near(tag: str) -> str | None:
-        found = difflib.get_close_matches(tag.casefold(), names, n=1, cutoff=_TAG_MATCH)
-        return spellings[found[0]] if found else None
+    nearest: dict[tuple[str, float], str | None] = {}
+
+    def near(tag: str, cutoff: float = _TAG_MATCH) -> str | None:
+        key = (tag.casefold(), cutoff)
+        if key not in nearest:
+            found = difflib.get_close_matches(key[0], names, n=1, cutoff=cutoff)
+            nearest[key] = spellings[found[0]] if found else None
+        return nearest[key]
 
     uses = Counter(slug for item in read for slug in item.entry.tag_slugs)
     house: dict[str, str] = {}  # the digest's own tags: used twice or more, no misspelling
     for item in read:
         for tag, slug in zip(item.entry.tags, item.entry.tag_slugs):
-            if uses[slug] > 1 and vocabulary.lookup(tag) is None and near(tag) is None:
+            if uses[slug] > 1 and vocabulary.lookup(tag) is None and near(tag, _MISSPELT) is None:
                 house.setdefault(tag.casefold(), tag)
     for item in read:
         for tag, slug in zip(item.entry.tags, item.entry.tag_slugs):
@@ -304,7 +311,11 @@ def _blank(m: re.Match) -> str:
 
 def links(body: str) -> Iterable[tuple[int, int, str]]:
     """(line in the body and column, both from 0; target) of each link outside code."""
-    text = _CODE_SPAN.sub(_blank, _CODE_BLOCK.sub(_blank, body))
+    if not any(mark in body for mark in ("](", "]:", "<", "=")):
+        return
+    text = body
+    if "`" in text or "~~~" in text:
+        text = _CODE_SPAN.sub(_blank, _CODE_BLOCK.sub(_blank, text))
     for m in _LINKS.finditer(text):
         target = next(g for g in m.groups() if g is not None)
         start = m.start()

@@ -212,6 +212,14 @@ def test_a_misspelling_used_twice_is_still_reported(site):
         "content/x.md:4: warning: tags: 'Obsevers' is not in the vocabulary (did you mean 'Observers'?)"]
 
 
+def test_a_tag_of_the_digest_own_may_look_like_a_vocabulary_tag(site):
+    write(site / "content", "y.md", entry(tags="[E-voting]", title='"Other"', source="Reuters"))
+    assert one(site, entry(tags="[E-voting]")) == []
+    (site / "content" / "y.md").unlink()
+    assert one(site, entry(tags="[E-voting]")) == [
+        "content/x.md:4: warning: tags: 'E-voting' is not in the vocabulary (did you mean 'Voting'?)"]
+
+
 def test_a_tag_on_its_own_line(site):
     assert one(site, entry(tags="\n  - CEC\n  - Electons")) == [
         "content/x.md:6: warning: tags: 'Electons' is not in the vocabulary (did you mean 'Elections'?)"]
