@@ -20,11 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import entry_text  # noqa: E402
+from corpus import entry_text
 
-from digest import stories  # noqa: E402
-from digest.config import SiteConfig  # noqa: E402
-from digest.content import _make_entry, _split  # noqa: E402
+from digest import stories
+from digest.config import SiteConfig
+from digest.content import _make_entry, _split
 
 
 def make_texts(n: int, days: int, seed: int = 0) -> list[tuple[str, str]]:
@@ -34,7 +34,7 @@ def make_texts(n: int, days: int, seed: int = 0) -> list[tuple[str, str]]:
 
 def load(texts: list[tuple[str, str]], config: SiteConfig) -> list:
     """Entries as the build reads them (the Markdown rendering is left out)."""
-    import digest.content as content
+    from digest import content
 
     render, content.render_markdown = content.render_markdown, lambda body: ""
     try:

@@ -1,60 +1,75 @@
 """The same story told by several outlets: found by text similarity at build time.
 
-An entry's *sketch* (computed when the entry is read, stored in the build
-cache) is a compact fingerprint of what it reports:
+An entry's *sketch* (computed when the entry is read, in the worker processes,
+and kept in the build cache with the entry) is a compact fingerprint of what
+it reports:
 
 * **text**: a MinHash of the word pairs (2-shingles) of the title and the first
-  three paragraphs, lower-cased, each word cut to its first 6 letters (so
-  ``elections``/``election`` and most Russian case endings agree). One hash a
-  shingle, 32 bins ("one-permutation" MinHash with densification); the share
-  of equal bins estimates the Jaccard similarity of the two shingle sets.
+  three paragraphs (at most 1,000 characters), lower-cased, each word cut to
+  its first 6 letters (so ``elections``/``election`` and most Russian case
+  endings agree). One CRC a shingle, 64 bins of 16 bits ("one-permutation"
+  MinHash with densification); the share of equal bins estimates the Jaccard
+  similarity of the two shingle sets (standard error about 0.05).
 * **numbers**: up to 16 significant numbers of the title and body, normalised
   (``61.3`` = ``61,3``; ``3,847,000`` = ``3 847 000`` = ``3.847 million`` =
   ``3,847 млн``). Years (a bare 1900–2100), whole numbers up to 31 (days,
-  district numbers, hours) and clock times are left out.
-* **names**: up to 24 proper-name keys: capitalised words that do not open a
-  sentence, transliterated from Cyrillic and Kazakh to Latin and reduced to a
-  consonant skeleton (``Ибраева``, ``Ибраевой``, ``Ibrayeva`` → ``brv``;
-  ``Мажилис``, ``Majilis`` → ``mjls``), so names match across languages and
-  most case endings.
+  district numbers, hours), clock times, dates and ordinals are left out.
+  Numbers written in words (``Forty-seven``) are not seen.
+* **names**: up to 24 name keys: capitalised words that do not open a sentence,
+  transliterated from Cyrillic and Kazakh to Latin and reduced to their first
+  four consonants (``Ибраева``, ``Ибраевой``, ``Ibrayeva`` → ``brv``;
+  ``Мажилис``, ``Majilis`` → ``mjls``), so names match across alphabets,
+  spellings and most case endings.
 
 Everything is hashed with CRC-32 (``hash()`` is salted per process), so a
-sketch is the same in every process and every run; it takes 60–250 bytes.
+sketch is the same in every process and every run. It takes 4 + 128 bytes
+plus 4 a number and 4 a name: 292 at most, about 160 on average.
 
-Similarity of two entries (0..1) is the larger of
+**Similarity** of two entries (0..1, :func:`similarity`) is the larger of
 
 * ``text``: the estimated Jaccard similarity of their shingles. Only a copy or
-  a light rewrite of the same text reaches 0.5; different texts on the same
-  topic stay below 0.15.
-* ``facts``: ``N × (0.6 + 0.4 × P)``, where ``N`` is the share of the smaller
-  set of significant numbers that the other entry also has (0 unless at least
-  two numbers are shared) and ``P`` the same share for name keys. All the
-  figures of the shorter report agreeing gives 0.6, agreeing names add up to
-  0.4.
+  a light rewrite of the same text reaches 0.5; different reports on the same
+  subject stay below 0.15 (0.3 at most for rewrites of one wire story).
+* ``facts``: ``N × (0.6 + 0.4 × P) × C``. ``N`` is the share of the smaller set
+  of significant numbers that the other entry has too (0 unless two are
+  shared), ``P`` the same share for name keys (a set counted as 2 at least),
+  ``C`` = 0.75 when exactly two numbers are shared, else 1. So all the figures
+  of the shorter report agreeing give 0.6, three of them or more with agreeing
+  names up to 1; two shared figures alone give 0.45, under the default
+  threshold: they need a shared name as well.
 
-**Across languages** (both entries say their ``lang`` and the two differ) the
-text cannot agree, so only ``facts`` counts, and only when at least one name
-key is shared as well: two reports in Russian and English of the same CEC
-briefing share its figures (turnout, voter counts, polling stations) and the
-speaker's name. A cross-language story without figures is not found; tie it
-with ``story:`` in the front matter.
+**Across languages** (both entries give their ``lang`` and the two differ) the
+texts cannot agree, so only ``facts`` counts, and only when at least one name
+key is shared: two reports in Russian and English of the same CEC briefing
+share its figures (turnout, voter counts, polling stations) and the speaker's
+name. A cross-language story without figures is not found; tie it with
+``story:`` in the front matter.
 
-**Grouping** (:func:`find_stories`): candidate pairs come from an index, never
-from comparing all pairs: entries whose MinHash agrees on one of 16 bands of 2
-bins (LSH; a pair with a text similarity of 0.5 is caught with probability
-0.99, one of 0.3 with 0.78), or that share two significant numbers; in both
-cases only entries at most three days apart are paired (a sliding window over
-each index list, and a list longer than 64 entries within the window is not
-distinctive and is skipped). A candidate pair is an edge when its similarity
-reaches the threshold, the two come from different outlets and neither has a
-``story`` id. Edges are taken strongest first; two groups merge only when the
-result still has one entry per outlet, spans at most three days, and every
-pair across the two groups is at least half the threshold alike. That is
-complete-ish linkage: A~B and B~C do not pull an unrelated C into A's story.
+**Grouping** (:func:`find_stories`). Candidate pairs come from an index, never
+from comparing all pairs: entries whose MinHash agrees on one of 21 bands of 3
+bins (LSH: a pair with a text similarity of 0.5 is caught with probability
+0.94, 0.7 with 0.9998, 0.3 with 0.43), or that share two significant numbers;
+in both cases only entries at most three days apart meet (one pass in time
+order; a key held by more than 64 entries within the window is not
+distinctive and pairs no more). A candidate pair is an edge when its
+similarity reaches the threshold (``story_threshold``, 0.5 by default), the
+two come from different outlets (the same outlet twice is a double ingest,
+reported by ``digest check``) and neither has a ``story`` id. Edges are taken
+strongest first; two groups merge only when the result still has one entry per
+outlet, spans at most three days, and every pair across the two groups is at
+least half the threshold alike. That is complete-ish linkage: A~B and B~C do
+not pull an unrelated C into A's story, and a story cannot snowball over a
+week of related news.
 
-An editor's ``story: <id>`` ties entries together whatever their text;
-entries with a story id (``story: false`` arrives as an id of its own) are
-never grouped automatically.
+A story's lead is its featured entry if it has one, else its earliest; the
+others follow by date (then file). Its id is the editor's ``story`` id, or
+``<date>-<slug>`` of the lead. Stories are sorted by their lead's date,
+newest first, then by id.
+
+An editor's ``story: <id>`` ties entries together whatever their text or
+outlet; entries with a story id (``story: false`` arrives as an id of its own,
+``own:<path>``) are never grouped automatically, and an id only one entry has
+makes no story.
 """
 from __future__ import annotations
 
@@ -67,7 +82,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise
 from typing import NamedTuple
 
 from digest.model import Entry
@@ -176,7 +191,7 @@ def _signature(text: str) -> bytes | None:
     words = _WORD6.findall(text.lower())
     if len(words) < 2:
         return None
-    hashes = map(zlib.crc32, map(str.encode, map(" ".join, zip(words, words[1:]))))
+    hashes = map(zlib.crc32, map(str.encode, map(" ".join, pairwise(words))))
     mixed = sorted([(h * _MIX) & 0xFFFFFFFF for h in hashes], reverse=True)
     smallest = {h & (BINS - 1): h >> 6 for h in mixed}
     bins = [0] * BINS
@@ -366,7 +381,7 @@ def outlet_key(entry: Entry) -> str | None:
     if not entry.source:
         return None
     key = " ".join(entry.source.casefold().split())
-    return key[4:] if key.startswith("the ") else key
+    return key.removeprefix("the ")
 
 
 def candidate_pairs(entries: Sequence[Entry], window: float = WINDOW) -> set[tuple[int, int]]:

@@ -319,7 +319,7 @@ def test_the_summary_line():
 def test_the_exit_status(site):
     assert run(load_config(site))[0] == 0
     write(site / "content", "x.md", entry(source=None))
-    status, out, err = run(load_config(site))
+    status, _, err = run(load_config(site))
     assert (status, err) == (0, "1 warning in 2 entries\n")
     write(site / "content", "y.md", entry(date="soon"))
     assert run(load_config(site))[0] == 1
