@@ -8,7 +8,10 @@ sorted by file, then line::
 
 that is ``<path relative to the site root>:<line>: <error|warning>: <field or
 topic>: <message>``. The line is the field's line in the front matter (1 when
-the field is missing) or, for a link, the line of the file it is on.
+the field is missing) or, for a link, the line of the file it is on. The
+findings go to standard output, then a summary (``1 error, 3 warnings in 12
+entries``, ``no problems in 20 entries``) to standard error; the exit status
+is 1 when there is an error, else 0.
 
 Errors (the build would fail, or the site would have a dead link):
 

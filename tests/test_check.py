@@ -66,7 +66,8 @@ def test_the_repository_content_has_no_errors():
 def test_the_command_line(capsys):
     assert main(["check", "--root", str(FIXTURE)]) == 1
     captured = capsys.readouterr()
-    assert captured.out.splitlines()[1:] == FIXTURE_FINDINGS[1:]  # the future date depends on today
+    found = [line for line in captured.out.splitlines() if ": date: " not in line]  # "future" depends on today
+    assert found == FIXTURE_FINDINGS[:3]
     assert captured.err.startswith("1 error, ")
 
 
