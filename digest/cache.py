@@ -38,8 +38,10 @@ def fingerprint(*parts: object) -> str:
 
 def config_digest(config: SiteConfig) -> str:
     """What every entry and page depends on in the configuration."""
+    from digest import stories  # entries keep their story sketch: a new method means reading them again
+
     values = {k: v for k, v in vars(config).items() if k not in ("config_file",)}
-    return fingerprint(__version__, FORMAT, sorted((k, str(v)) for k, v in values.items()))
+    return fingerprint(__version__, FORMAT, stories.VERSION, sorted((k, str(v)) for k, v in values.items()))
 
 
 @dataclass
