@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from digest import __version__
+from digest import __version__, stories
 from digest.config import SiteConfig
 from digest.model import Body, Entry
 
@@ -38,9 +38,8 @@ def fingerprint(*parts: object) -> str:
 
 def config_digest(config: SiteConfig) -> str:
     """What every entry and page depends on in the configuration."""
-    from digest import stories  # entries keep their story sketch: a new method means reading them again
-
     values = {k: v for k, v in vars(config).items() if k not in ("config_file",)}
+    # Entries keep their story sketch: a new method means reading them again.
     return fingerprint(__version__, FORMAT, stories.VERSION, sorted((k, str(v)) for k, v in values.items()))
 
 
