@@ -91,6 +91,7 @@ class Builder:
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._spec_memo: dict[tuple, PageSpec] = {}  # entry page key → its spec
         self._related_memo: dict[tuple, tuple] = {}  # an entry and its neighbours → its related entries
+        self._collect_memo: dict = {}  # what collect() may reuse from the last build
         self._memo_settings = ""
         self._key_memo: dict[tuple, str] = {}
         self._key_settings = ""
@@ -106,7 +107,8 @@ class Builder:
         config = self.config
         settings = cachemod.config_digest(config)
         entries = self._load(settings, changed)
-        site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold)
+        site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold,
+                       memo=self._collect_memo)
         if self._memo_settings != settings or len(self._spec_memo) > 2 * len(site.entries) + 100:
             self._spec_memo = {}
             self._related_memo = {}

@@ -120,6 +120,9 @@ class Site:
         return story.others(entry) if story is not None else ()
 
     def related(self, entry: Entry, limit: int = RELATED, memo: dict | None = None) -> tuple[Entry, ...]:
+        return self.related_and_ids(entry, limit, memo)[0]
+
+    def related_and_ids(self, entry: Entry, limit: int = RELATED, memo: dict | None = None) -> tuple[tuple[Entry, ...], str]:
         """Entries that share tags with this one, nearest in time first.
 
         The candidates are the entry's neighbours in time on each of its tags'
@@ -129,7 +132,7 @@ class Site:
         same neighbours.
         """
         if not entry.tag_slugs:
-            return ()
+            return (), ""
         url = entry.url
         windows = []
         for slug in entry.tag_slugs:
@@ -159,19 +162,28 @@ class Site:
                 shared.pop(e.url, None)
         t = entry.order[0]
         ranked = sorted(shared, key=lambda u: (-shared[u], abs(found[u].order[0] - t), found[u].source_path))
-        result = tuple([found[u] for u in ranked[:limit]])
+        chosen = tuple([found[u] for u in ranked[:limit]])
+        result = (chosen, "\n".join([e.ident for e in chosen]))  # the entries, and what they add to a page key
         if key is not None:
             memo[key] = result
         return result
 
 def collect(
-    entries: list[Entry], *, include_drafts: bool = False, tz: tzinfo | None = None, story_threshold: float = 0.5
+    entries: list[Entry],
+    *,
+    include_drafts: bool = False,
+    tz: tzinfo | None = None,
+    story_threshold: float = 0.5,
+    memo: dict | None = None,
 ) -> Site:
+    """The site of these entries. ``memo`` (an empty dict, kept by a long-lived
+    builder) lets the next call reuse what did not change; the answer is the same."""
+    memo = {} if memo is None else memo
     chosen = [e for e in entries if include_drafts or not e.draft]
     chosen = unique_urls(chosen)
     chosen.sort(key=attrgetter("order"), reverse=True)
     ordered = tuple(chosen)
-    stories = find_stories(ordered, story_threshold)
+    stories = find_stories(ordered, story_threshold, memo.setdefault("stories", {}))
     story_of = {e.url: story for story in stories for e in story.entries}
     listed = cards(ordered, story_of)
     pinned = tuple(e for e in listed if e.featured)
@@ -180,7 +192,7 @@ def collect(
     return Site(
         entries=ordered, tags=tags, years=_archive(ordered),
         stories=stories, story_of=story_of, pinned=pinned, stream=stream,
-        editions=_editions(listed, ordered, tz, {t.slug: t.name for t in tags}),
+        editions=_editions(listed, ordered, tz, {t.slug: t.name for t in tags}, memo.setdefault("weeks", {})),
         positions={t.slug: (t.entries, {e.url: i for i, e in enumerate(t.entries)}) for t in tags},
     )
 
@@ -196,13 +208,23 @@ def cards(entries: tuple[Entry, ...], story_of: dict[str, Story]) -> tuple[Entry
 
 
 def _editions(
-    listed: tuple[Entry, ...], entries: tuple[Entry, ...], tz: tzinfo | None, tag_names: dict[str, str]
+    listed: tuple[Entry, ...], entries: tuple[Entry, ...], tz: tzinfo | None, tag_names: dict[str, str],
+    known: dict | None = None,
 ) -> tuple[Edition, ...]:
-    """ISO weeks in the site's time zone, newest first; a story counts in its lead's week."""
+    """ISO weeks in the site's time zone, newest first; a story counts in its lead's week.
+
+    ``known`` remembers the week of each (zone, date).
+    """
+    known = {} if known is None else known
+
     def week(entry: Entry) -> tuple[int, int]:
-        local = entry.date.astimezone(tz) if tz is not None else entry.date
-        iso = local.isocalendar()
-        return iso[0], iso[1]
+        key = (tz, entry.date)
+        found = known.get(key)
+        if found is None:
+            local = entry.date.astimezone(tz) if tz is not None else entry.date
+            iso = local.isocalendar()
+            found = known[key] = (iso[0], iso[1])
+        return found
 
     weeks: dict[tuple[int, int], list[Entry]] = defaultdict(list)
     for entry in entries:

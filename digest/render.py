@@ -314,8 +314,8 @@ def plan_site(
     memo = {} if memo is None else memo
     for entry in site.entries:
         also = site.also(entry)
-        related = site.related(entry, memo=related_memo)
-        key = ("entry", entry.ident, _ids(also), _ids(related))
+        related, related_ids = site.related_and_ids(entry, memo=related_memo)
+        key = ("entry", entry.ident, _ids(also) if also else "", related_ids)
         spec = memo.get(key)
         if spec is None:
             spec = memo[key] = PageSpec(
@@ -364,7 +364,7 @@ def plan_site(
     _plan_feeds(add, site.entries, config, title=config.title, folder="")
     add(PageSpec("search/index.html", "search.html", {"page_url": "search/"}, ("search",)))
     add(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
-    _plan_sitemap(add, specs, config)
+    _plan_sitemap(add, specs, config, related_memo)
     return specs
 
 
@@ -379,11 +379,14 @@ def _plan_feeds(add, entries, config: SiteConfig, *, title: str, folder: str) ->
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
 
 
-def _plan_sitemap(add, specs: list[PageSpec], config: SiteConfig) -> None:
+def _plan_sitemap(add, specs: list[PageSpec], config: SiteConfig, memo: dict | None) -> None:
     """``sitemap.xml`` (an index of ``sitemap-N.xml`` files past 50,000 pages) and ``robots.txt``."""
     from digest.sitemap import robots_txt, sitemap_files
 
-    for path, text in sitemap_files(specs, config, SITEMAP_LIMIT):
+    rows = memo.setdefault("sitemap rows", {}) if memo is not None else None
+    if rows is not None and len(rows) > 2 * len(specs):  # forget entries long gone
+        rows.clear()
+    for path, text in sitemap_files(specs, config, SITEMAP_LIMIT, rows):
         add(PageSpec(path, "text:", {"text": text}, ("text", text)))
     text = robots_txt(config)
     add(PageSpec("robots.txt", "text:", {"text": text}, ("text", text)))

@@ -7,29 +7,40 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
-def page_urls(specs, config) -> list[tuple[str, str | None]]:
-    """(absolute URL, last modification or None) of every HTML page but the 404 page.
+def page_rows(specs, config, memo: dict | None = None) -> list[str]:
+    """The ``<url>`` line of every HTML page but the 404 page.
 
-    ``folder/index.html`` is listed as ``folder/``, the URL the site links to.
+    ``folder/index.html`` is listed as ``folder/``, the URL the site links to;
+    entry pages carry their date as ``lastmod``. ``memo`` (spec key → line)
+    saves making the same lines again on the next build.
     """
-    urls = []
+    rows = []
     for spec in specs:
         path = spec.path
         if not path.endswith(".html") or path == "404.html":
             continue
+        entry = spec.template == "entry.html"
+        if memo is not None and entry:
+            row = memo.get(spec.key[1])  # the entry's identity: its file and URL
+            if row is not None:
+                rows.append(row)
+                continue
         if path == "index.html" or path.endswith("/index.html"):
             path = path[: -len("index.html")]
-        entry = spec.context.get("entry") if spec.template == "entry.html" else None
-        urls.append((config.absolute_url(path), entry.date.isoformat() if entry is not None else None))
-    return urls
+        when = f"<lastmod>{spec.context['entry'].date.isoformat()}</lastmod>" if entry else ""
+        row = f"<url><loc>{escape(config.absolute_url(path))}</loc>{when}</url>\n"
+        if memo is not None and entry:
+            memo[spec.key[1]] = row
+        rows.append(row)
+    return rows
 
 
-def sitemap_files(specs, config, limit: int) -> list[tuple[str, str]]:
+def sitemap_files(specs, config, limit: int, memo: dict | None = None) -> list[tuple[str, str]]:
     """(path, text) of the sitemap files: one, or an index and its parts."""
-    urls = page_urls(specs, config)
-    if len(urls) <= limit:
-        return [("sitemap.xml", _urlset(urls))]
-    parts = [urls[i : i + limit] for i in range(0, len(urls), limit)]
+    rows = page_rows(specs, config, memo)
+    if len(rows) <= limit:
+        return [("sitemap.xml", _urlset(rows))]
+    parts = [rows[i : i + limit] for i in range(0, len(rows), limit)]
     files = [(f"sitemap-{n}.xml", _urlset(part)) for n, part in enumerate(parts, 1)]
     index = "".join(
         f"<sitemap><loc>{escape(config.absolute_url(path))}</loc></sitemap>\n" for path, _ in files
@@ -37,11 +48,7 @@ def sitemap_files(specs, config, limit: int) -> list[tuple[str, str]]:
     return [("sitemap.xml", f"{_HEAD}<sitemapindex {_NS}>\n{index}</sitemapindex>\n"), *files]
 
 
-def _urlset(urls: list[tuple[str, str | None]]) -> str:
-    rows = []
-    for loc, lastmod in urls:
-        when = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
-        rows.append(f"<url><loc>{escape(loc)}</loc>{when}</url>\n")
+def _urlset(rows: list[str]) -> str:
     return f"{_HEAD}<urlset {_NS}>\n{''.join(rows)}</urlset>\n"
 
 

@@ -384,14 +384,45 @@ def outlet_key(entry: Entry) -> str | None:
     return key.removeprefix("the ")
 
 
-def candidate_pairs(entries: Sequence[Entry], window: float = WINDOW) -> set[tuple[int, int]]:
+def candidate_pairs(entries: Sequence[Entry], window: float = WINDOW, memo: dict | None = None) -> set[tuple[int, int]]:
     """Index pairs (i < j) of entries that may report the same thing.
 
     Entries at most ``window`` seconds apart whose sketches share a MinHash
     band or two significant numbers; never all pairs.
+
+    Time is cut into slices of ``window``; pairs only form within a slice or
+    between neighbouring ones, so the work is done per block of two slices.
+    ``memo`` (kept between builds) remembers each block's pairs by the
+    entries in it: after one edit only the blocks around it are looked at.
     """
     times = [e.order[0] for e in entries]
     order = sorted(range(len(entries)), key=times.__getitem__)
+    if memo is None:
+        return _block_pairs(entries, order, times, window)
+    slices: dict[int, list[int]] = defaultdict(list)
+    for i in order:
+        slices[int(times[i] // window)].append(i)
+    pairs: set[tuple[int, int]] = set()
+    used: dict = {}
+    for number, members in slices.items():
+        block = slices.get(number - 1, []) + members
+        key = (window, *[entries[i].ident for i in block])
+        found = memo.get(key)
+        if found is None:
+            local = _block_pairs([entries[i] for i in block], list(range(len(block))), [times[i] for i in block], window)
+            found = tuple((entries[block[a]].ident, entries[block[b]].ident) for a, b in local)
+        used[key] = found
+        if found:
+            where = {entries[i].ident: i for i in block}
+            for a, b in found:
+                i, j = where[a], where[b]
+                pairs.add((i, j) if i < j else (j, i))
+    memo.clear()
+    memo.update(used)
+    return pairs
+
+
+def _block_pairs(entries: Sequence[Entry], order: list[int], times: list[float], window: float) -> set[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     _collisions([_bands(e.sketch) for e in entries], order, times, window, found.append)
     pairs = set(found)
@@ -447,12 +478,16 @@ def _collisions(keys: list, order: list[int], times: list[float], window: float,
             current[key] = held
 
 
-def find_stories(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD) -> tuple[Story, ...]:
+def find_stories(
+    entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD, memo: dict | None = None
+) -> tuple[Story, ...]:
     """Groups of two or more entries that report the same event.
 
     Entries sharing an editor's ``story`` id form one story (a lone id forms
     none); the others are grouped automatically (see the module's notes).
     Stories are ordered by their lead's date, newest first, then by id.
+    ``memo``, an empty dict kept by a long-lived builder, makes the next call
+    with nearly the same entries cheaper; the answer is the same.
     """
     stories: list[Story] = []
     by_id: dict[str, list[Entry]] = defaultdict(list)
@@ -465,7 +500,7 @@ def find_stories(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD)
     for story_id, members in by_id.items():
         if len(members) > 1:
             stories.append(Story(story_id, _ordered(members)))
-    for group in _groups(free, threshold):
+    for group in _groups(free, threshold, memo):
         members = _ordered(group)
         stories.append(Story(_auto_id(members[0]), members))
     stories.sort(key=lambda s: s.id)
@@ -473,23 +508,23 @@ def find_stories(entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD)
     return tuple(stories)
 
 
-def _groups(entries: Sequence[Entry], threshold: float) -> list[list[Entry]]:
+def _groups(entries: Sequence[Entry], threshold: float, memo: dict | None = None) -> list[list[Entry]]:
     outlets = [outlet_key(e) for e in entries]
     times = [e.order[0] for e in entries]
     sketches: dict[int, _Sketch] = {}
-    memo: dict[tuple[int, int], float] = {}
+    alike: dict[tuple[int, int], float] = {}
 
     def sim(i: int, j: int) -> float:
         key = (i, j) if i < j else (j, i)
-        value = memo.get(key)
+        value = alike.get(key)
         if value is None:
             a = sketches.get(i) or sketches.setdefault(i, _read(entries[i].sketch))
             b = sketches.get(j) or sketches.setdefault(j, _read(entries[j].sketch))
-            value = memo[key] = _similarity(a, b)
+            value = alike[key] = _similarity(a, b)
         return value
 
     edges = []
-    for i, j in candidate_pairs(entries):
+    for i, j in candidate_pairs(entries, memo=memo):
         if outlets[i] is not None and outlets[i] == outlets[j]:
             continue  # one outlet twice: a double ingest, not a story
         s = sim(i, j)
