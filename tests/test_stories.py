@@ -285,3 +285,20 @@ def test_ten_thousand_generated_entries_are_not_compared_pairwise():
     pairs = stories.candidate_pairs(entries)
     assert len(pairs) < 5 * len(entries)  # all pairs would be 49,995,000
     assert find_stories(entries, 0.5) == ()  # independent texts: no story
+
+
+def test_a_memo_kept_between_calls_gives_the_same_stories() -> None:
+    """What a long-lived builder does: the same answer as a fresh call after every change."""
+    entries = sorted(load_entries(load_config(REPO)), key=lambda e: e.order, reverse=True)
+    memo: dict = {}
+    rng = random.Random(5)
+    current = list(entries)
+    for step in range(8):
+        assert find_stories(current, 0.5, memo) == find_stories(current, 0.5), step
+        victim = rng.randrange(len(current))
+        if step % 3 == 0:
+            del current[victim]  # an entry deleted
+        elif step % 3 == 1:
+            current.append(entries[victim])  # one restored
+        else:  # an edit: the same entry, another identity
+            current[victim] = dataclasses.replace(current[victim], digest=f"edited-{step}")
