@@ -106,7 +106,18 @@ class Builder:
         start = time.perf_counter()
         config = self.config
         settings = cachemod.config_digest(config)
-        entries = self._load(settings, changed)
+        scanned = inputs = None
+        if changed is None:
+            scanned, statics = self._scan(), static_specs(config)
+            inputs = cachemod.fingerprint(
+                settings, _templates_digest(config), [(rel, st.size, st.mtime_ns) for rel, _, st in scanned],
+                [spec.key for spec in statics],
+            )
+            done = self._unchanged(inputs)
+            if done is not None:
+                return BuildResult(config.output_dir, done.entries, len(done.files), 0, 0, 0,
+                                   time.perf_counter() - start, False)
+        entries = self._load(settings, changed, scanned)
         site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold,
                        memo=self._collect_memo)
         if self._memo_settings != settings or len(self._spec_memo) > 2 * len(site.entries) + 100:
@@ -115,7 +126,7 @@ class Builder:
             self._memo_settings = settings
         if len(self._related_memo) > 2 * len(site.entries) + 100:
             self._related_memo = {}
-        specs = plan_site(site, config, self._spec_memo, self._related_memo) + static_specs(config)
+        specs = plan_site(site, config, self._spec_memo, self._related_memo) + (statics if scanned is not None else static_specs(config))
         _check_unique(specs)
         page_settings = cachemod.fingerprint(settings, _templates_digest(config))
         renderer = self._renderer_for(page_settings)
@@ -130,6 +141,8 @@ class Builder:
         else:
             result = self._incremental(specs, keys, renderer, manifest)
         files, rendered, written, removed, full = result
+        self._manifest.inputs = inputs or ""  # unknown after a partial look (serve names what changed)
+        self._manifest.entries = len(site.entries)
         self._manifest_unsaved = True
         if self.autosave:
             self.save()
@@ -166,7 +179,33 @@ class Builder:
 
     # -- reading ---------------------------------------------------------------
 
-    def _load(self, settings: str, changed: set[Path] | None = None) -> list[Entry]:
+    def _scan(self) -> list[tuple[str, str, Stamp]]:
+        """(relative path, full path, stamp) of every entry file."""
+        found = []
+        for rel, full in scan_entries(self.config.content_dir):
+            st = os.stat(full)
+            found.append((rel, full, Stamp(st.st_size, st.st_mtime_ns)))
+        return found
+
+    def _unchanged(self, inputs: str) -> Manifest | None:
+        """The manifest, when the output was built from exactly these inputs and is still in place."""
+        config = self.config
+        manifest = self._manifest
+        if manifest is None and self.use_cache:
+            manifest = cachemod.load_manifest(config.cache_dir)
+        if (
+            manifest is None or not manifest.inputs or manifest.inputs != inputs
+            or manifest.output != str(config.output_dir) or manifest.marker != marker_stamp(config.output_dir)
+        ):
+            return None
+        if self.search and not (config.output_dir / "pagefind" / "pagefind.js").is_file():
+            return None  # the index is missing (skipped or failed last time): try again
+        self._manifest = manifest
+        return manifest
+
+    def _load(
+        self, settings: str, changed: set[Path] | None = None, scanned: list[tuple[str, str, Stamp]] | None = None
+    ) -> list[Entry]:
         config = self.config
         if self._entries is None or self._entries.settings != settings:
             self._entries = (
@@ -182,15 +221,18 @@ class Builder:
             files = []
             for rel in entry_files:
                 full = os.path.join(config.content_dir, rel)
+                try:
+                    st = os.stat(full)
+                except FileNotFoundError:
+                    found.pop(rel, None)
+                    continue
                 if os.path.isfile(full):
-                    files.append((rel, full))
+                    files.append((rel, full, Stamp(st.st_size, st.st_mtime_ns)))
                 else:
                     found.pop(rel, None)
         else:
-            files = scan_entries(config.content_dir)
-        for rel, full in files:
-            st = os.stat(full)
-            stamp = Stamp(st.st_size, st.st_mtime_ns)
+            files = scanned if scanned is not None else self._scan()
+        for rel, full, stamp in files:
             hit = cache.get(rel, stamp)
             if hit is not None:
                 found[rel] = (stamp, hit)

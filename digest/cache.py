@@ -27,7 +27,7 @@ from digest.model import Body, Entry
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 ENTRIES = "entries.pickle"
 MANIFEST = "manifest.pickle"
 
@@ -73,6 +73,10 @@ class Manifest:
     output: str = ""  # the output folder it describes
     marker: tuple[int, int, int] | None = None  # that folder's marker stamp
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # everything the site was built from (settings, templates, every entry's and
+    # static file's stamp): when it is the same, a build has nothing to do
+    inputs: str = ""
+    entries: int = 0  # entries in the site built from them
 
 
 def _read_pickle(path: Path):

@@ -1,6 +1,7 @@
 """Incremental and cached builds write exactly the bytes of a clean cold build."""
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sys
@@ -131,6 +132,50 @@ def test_nothing_changed_renders_and_writes_nothing(tmp_path: Path) -> None:
     again = build(load_config(root))
     assert (again.rendered, again.written, again.removed) == (0, 0, 0)
     assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()} == stamps
+
+
+def test_a_build_with_the_same_inputs_does_not_read_the_entries(tmp_path: Path, monkeypatch) -> None:
+    root = generate(tmp_path / "root", 30, seed=3)
+    (root / "static").mkdir()
+    (root / "static/extra.txt").write_text("one", "utf-8")
+    first = build(load_config(root))
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the entries were read")
+
+    with monkeypatch.context() as m:
+        m.setattr(Builder, "_load", no_reading)
+        again = build(load_config(root))
+    assert (again.entries, again.pages, again.rendered) == (first.entries, first.pages, 0)
+
+    # Any input that changes means a real look: an entry, a template, a static file, a setting.
+    def touched(path: Path) -> None:
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+    entry = next((root / "content").rglob("*.md"))
+    (root / "templates").mkdir()
+    (root / "templates/404.html").write_text('{% extends "base.html" %}{% block content %}Lost{% endblock %}', "utf-8")
+    for change in (
+        lambda: touched(entry),
+        lambda: (root / "templates/404.html").write_text('{% extends "base.html" %}{% block content %}Gone{% endblock %}', "utf-8"),
+        lambda: touched(root / "static/extra.txt"),
+        lambda: (root / "digest.toml").write_text((root / "digest.toml").read_text("utf-8") + 'description = "x"\n', "utf-8"),
+    ):
+        build(load_config(root))
+        change()
+        calls = []
+        original = Builder._load
+
+        def counting(self, *args, **kwargs):
+            calls.append(1)
+            return original(self, *args, **kwargs)
+
+        with monkeypatch.context() as m:
+            m.setattr(Builder, "_load", counting)
+            build(load_config(root))
+        assert calls, change
+    _assert_same_as_cold(root, root / "site", tmp_path, "after the changes")
 
 
 def test_body_edit_rewrites_only_what_shows_the_body(tmp_path: Path) -> None:
