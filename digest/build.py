@@ -75,9 +75,11 @@ class Builder:
     """
 
     def __init__(
-        self, config: SiteConfig, *, use_cache: bool = True, autosave: bool = True, search: bool | None = None
+        self, config: SiteConfig, *, use_cache: bool = True, autosave: bool = True, search: bool | None = None,
+        remember: bool = True,
     ) -> None:
         self.config = config
+        self.remember = remember  # keep what the next build may reuse (not worth it for a single build)
         self.search = config.search if search is None else search  # index the site with Pagefind after writing
         self.use_cache = use_cache
         self.autosave = autosave  # write the entry cache after every build (serve saves on exit)
@@ -119,14 +121,15 @@ class Builder:
                                    time.perf_counter() - start, False)
         entries = self._load(settings, changed, scanned)
         site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold,
-                       memo=self._collect_memo)
+                       memo=self._collect_memo if self.remember else None)
         if self._memo_settings != settings or len(self._spec_memo) > 2 * len(site.entries) + 100:
             self._spec_memo = {}
             self._related_memo = {}
             self._memo_settings = settings
         if len(self._related_memo) > 2 * len(site.entries) + 100:
             self._related_memo = {}
-        specs = plan_site(site, config, self._spec_memo, self._related_memo) + (statics if scanned is not None else static_specs(config))
+        memos = (self._spec_memo, self._related_memo) if self.remember else (None, None)
+        specs = plan_site(site, config, *memos) + (statics if scanned is not None else static_specs(config))
         _check_unique(specs)
         page_settings = cachemod.fingerprint(settings, _templates_digest(config))
         renderer = self._renderer_for(page_settings)
@@ -158,7 +161,7 @@ class Builder:
         memo = self._key_memo
         keys = {}
         for spec in specs:
-            if spec.template == "entry.html":
+            if spec.template == "entry.html" and self.remember:
                 digest = memo.get(spec.key)
                 if digest is None:
                     digest = memo[spec.key] = _key_hash(spec.key, page_settings)
@@ -363,7 +366,7 @@ class Builder:
 
 def build(config: SiteConfig, *, use_cache: bool = True, search: bool | None = None) -> BuildResult:
     """Build the site once: the function behind ``digest build``."""
-    builder = Builder(config, use_cache=use_cache, search=search)
+    builder = Builder(config, use_cache=use_cache, search=search, remember=False)
     try:
         return builder.build()
     finally:

@@ -4,6 +4,7 @@ Nothing here touches the disk: ``collect`` is a pure function of the entries.
 """
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta, tzinfo
@@ -163,7 +164,9 @@ class Site:
         t = entry.order[0]
         ranked = sorted(shared, key=lambda u: (-shared[u], abs(found[u].order[0] - t), found[u].source_path))
         chosen = tuple([found[u] for u in ranked[:limit]])
-        result = (chosen, "\n".join([e.ident for e in chosen]))  # the entries, and what they add to a page key
+        # the entries, and what they add to a page key (hashed: small)
+        ids = hashlib.blake2b("\n".join([e.ident for e in chosen]).encode(), digest_size=16).hexdigest()
+        result = (chosen, ids)
         if key is not None:
             memo[key] = result
         return result

@@ -11,6 +11,7 @@ rendering between processes.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,8 +281,9 @@ def story_ident(story: Story | None) -> str:
 
 
 def _ids(entries) -> str:
-    """What a list of entries contributes to a page key."""
-    return "\n".join([e.ident for e in entries])
+    """What a list of entries contributes to a page key (a hash: keys of 100,000
+    pages stay small)."""
+    return _hash("\n".join([e.ident for e in entries]))
 
 
 def _card_ids(entries, site: Site) -> str:
@@ -289,7 +291,11 @@ def _card_ids(entries, site: Site) -> str:
     story_of = site.story_of
     if not story_of:
         return _ids(entries)
-    return "\n".join([e.ident + story_ident(story_of.get(e.url)) for e in entries])
+    return _hash("\n".join([e.ident + story_ident(story_of.get(e.url)) for e in entries]))
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def plan_site(
@@ -387,6 +393,6 @@ def _plan_sitemap(add, specs: list[PageSpec], config: SiteConfig, memo: dict | N
     if rows is not None and len(rows) > 2 * len(specs):  # forget entries long gone
         rows.clear()
     for path, text in sitemap_files(specs, config, SITEMAP_LIMIT, rows):
-        add(PageSpec(path, "text:", {"text": text}, ("text", text)))
+        add(PageSpec(path, "text:", {"text": text}, ("text", _hash(text))))
     text = robots_txt(config)
-    add(PageSpec("robots.txt", "text:", {"text": text}, ("text", text)))
+    add(PageSpec("robots.txt", "text:", {"text": text}, ("text", _hash(text))))
