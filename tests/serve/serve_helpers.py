@@ -32,7 +32,10 @@ def make_site(root: Path, toml: str = "") -> Path:
         target = root / "content" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(REPO / "content" / rel, target)
-    (root / "digest.toml").write_text(f'title = "Test digest"\nper_page = 10\n{toml}', encoding="utf-8")
+    # No search index unless a test asks for one: Pagefind runs in the background and would
+    # race with the comparisons of whole output trees.
+    search = "" if "search" in toml else "search = false\n"
+    (root / "digest.toml").write_text(f'title = "Test digest"\nper_page = 10\n{search}{toml}', encoding="utf-8")
     return root
 
 

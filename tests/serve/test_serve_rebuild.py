@@ -63,3 +63,23 @@ def test_new_deleted_and_renamed_entries_update_every_page(site: Path, running, 
     settle()
     assert_same_as_full_build(site, tmp_path)
     assert not filecmp.dircmp(site / "site", tmp_path / "fresh").diff_files
+
+
+def test_the_search_index_follows_the_edits_in_the_background(tmp_path: Path, start_server) -> None:
+    from digest.search import find_binary
+    from serve_helpers import make_site
+
+    if find_binary() is None:
+        import pytest
+
+        pytest.skip("the Pagefind binary is not installed")
+    site = make_site(tmp_path / "searchable", "search = true\n")
+    lines: list[str] = []
+    running = start_server(site, report=lines.append)
+    running.wait_until(lambda: any(line.startswith("indexed 5 pages") for line in lines), "the first index")
+    new = site / "content" / "2024" / "07" / "kosshy.md"
+    new.parent.mkdir()
+    new.write_text("---\ntitle: A new polling station in Kosshy\ndate: 2024-07-01\n---\nA school hall.\n", "utf-8")
+    running.wait_until(lambda: any(line.startswith("indexed 6 pages") for line in lines), "the index after an edit")
+    assert (site / "site" / "pagefind" / "pagefind.js").is_file()
+    assert not list((site / "site").glob(".pagefind-*"))  # no half-written bundle left behind
