@@ -193,13 +193,8 @@ class Builder:
     def _unchanged(self, inputs: str) -> Manifest | None:
         """The manifest, when the output was built from exactly these inputs and is still in place."""
         config = self.config
-        manifest = self._manifest
-        if manifest is None and self.use_cache:
-            manifest = cachemod.load_manifest(config.cache_dir)
-        if (
-            manifest is None or not manifest.inputs or manifest.inputs != inputs
-            or manifest.output != str(config.output_dir) or manifest.marker != marker_stamp(config.output_dir)
-        ):
+        manifest = self._stored_manifest()
+        if manifest is None or not manifest.inputs or manifest.inputs != inputs:
             return None
         if self.search and not (config.output_dir / "pagefind" / "pagefind.js").is_file():
             return None  # the index is missing (skipped or failed last time): try again
@@ -301,8 +296,8 @@ class Builder:
 
     # -- writing ---------------------------------------------------------------
 
-    def _current_manifest(self, page_settings: str) -> Manifest | None:
-        """The manifest of the output folder as it is, if the cache knows it."""
+    def _stored_manifest(self) -> Manifest | None:
+        """The manifest of the last build, if it describes the output folder as it is."""
         config = self.config
         manifest = self._manifest
         if manifest is None and self.use_cache:
@@ -310,6 +305,13 @@ class Builder:
         if manifest is None:
             return None
         if manifest.output != str(config.output_dir) or manifest.marker != marker_stamp(config.output_dir):
+            return None
+        return manifest
+
+    def _current_manifest(self, page_settings: str) -> Manifest | None:
+        """The manifest of the output folder as it is, if the cache knows it."""
+        manifest = self._stored_manifest()
+        if manifest is None:
             return None
         if manifest.settings != page_settings:
             # Templates or settings changed: every key changes, but the
