@@ -6,11 +6,8 @@ and an entry dated in the future.
 """
 from __future__ import annotations
 
-import json
 import shutil
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -174,7 +171,7 @@ def test_the_editions_feed_has_one_item_per_week(site: Path) -> None:
             assert url not in body
         assert DRAFT_URL not in body
     index = _text(site, "editions/")
-    assert f'<link rel="alternate" type="application/atom+xml" title="Curation Fixture Digest: weekly editions (Atom)" href="/digest/editions/feed.xml">' in index
+    assert '<link rel="alternate" type="application/atom+xml" title="Curation Fixture Digest: weekly editions (Atom)" href="/digest/editions/feed.xml">' in index
 
 
 def test_weeks_are_counted_in_the_site_time_zone(tmp_path: Path) -> None:
