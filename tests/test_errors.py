@@ -67,6 +67,14 @@ BAD_ENTRIES = {
         "---\ntitle: X\ndate: 2023-03-10\ndraft: maybe\n---\nBody\n",
         "content/2023/bad.md:4: draft: must be true or false, not 'maybe'",
     ),
+    "story-not-an-id": (
+        "---\ntitle: X\ndate: 2023-03-10\nstory: [a, b]\n---\nBody\n",
+        "content/2023/bad.md:4: story: must be a story id (text shared by the entries of one story) or false, not ['a', 'b']",
+    ),
+    "story-true": (
+        "---\ntitle: X\ndate: 2023-03-10\nstory: true\n---\nBody\n",
+        "content/2023/bad.md:4: story: must be a story id (text shared by the entries of one story) or false, not True",
+    ),
     "bad-source-url": (
         "---\ntitle: X\ndate: 2023-03-10\nsource_url: javascript:alert(1)\n---\nBody\n",
         "content/2023/bad.md:4: source_url: must be an http(s) URL, not 'javascript:alert(1)'",
