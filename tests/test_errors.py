@@ -73,7 +73,7 @@ BAD_ENTRIES = {
     ),
     "story-true": (
         "---\ntitle: X\ndate: 2023-03-10\nstory: true\n---\nBody\n",
-        "content/2023/bad.md:4: story: must be a story id (text shared by the entries of one story) or false, not True",
+        "content/2023/bad.md:4: story: must be a story id (text shared by the entries of one story) or false, not true",
     ),
     "bad-source-url": (
         "---\ntitle: X\ndate: 2023-03-10\nsource_url: javascript:alert(1)\n---\nBody\n",
