@@ -202,8 +202,8 @@ def _make_entry(
         elif isinstance(story, (str, int)) and not isinstance(story, bool) and str(story).strip():
             story = str(story).strip()
         else:
-            shown = "true" if story is True else repr(story)
-            raise fail("story", f"must be a story id (text shared by the entries of one story) or false, not {shown}")
+            written = "true" if story is True else repr(story)
+            raise fail("story", f"must be a story id (text shared by the entries of one story) or false, not {written}")
 
     body_html = render_markdown(body)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_FIELDS}
