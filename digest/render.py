@@ -37,6 +37,11 @@ MONTHS = {
 MONTHS_NOMINATIVE_RU = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль",
                         "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]
 FEED_KINDS = ("atom", "rss")
+SITE_LINKS = {
+    "home": "", "tags": "tags/", "archive": "archive/", "editions": "editions/", "search": "search/",
+    "atom": "feed.xml", "rss": "rss.xml", "editions_atom": "editions/feed.xml", "editions_rss": "editions/rss.xml",
+    "style": "static/style.css",
+}
 
 
 def default_theme_dir() -> Path:
@@ -209,6 +214,8 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     lang = config.language if config.language in MONTHS else "en"
     env.globals.update(
         site=config,
+        # the links every page has, made once rather than on every page
+        links={name: base + path for name, path in SITE_LINKS.items()},
         url=lambda path="": base + path.lstrip("/"),
         absolute_url=config.absolute_url,
         generator=f"digest {__version__}",
