@@ -17,6 +17,7 @@ Both write exactly the same bytes; the test suite checks it.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -149,25 +150,31 @@ class Builder:
         self._manifest_unsaved = True
         if self.autosave:
             self.save()
+        if self.remember:
+            # What this build keeps (entries, memos, page specs) lives until the next
+            # one: move it out of the garbage collector's way, or every few builds a
+            # full collection walks all of it (≈ 0.1 s at 10,000 entries).
+            gc.freeze()
         seconds = time.perf_counter() - start
         log.info("%d files, %d rendered, %d written in %.2f s", len(specs), rendered, written, seconds)
         return BuildResult(config.output_dir, len(site.entries), files, rendered, written, removed, seconds, full, self._search)
 
     def _keys(self, specs: list[PageSpec], page_settings: str) -> dict[str, str]:
-        """path → hash of the page's key; entry pages' hashes are remembered between builds."""
+        """path → hash of the page's key; a builder that remembers keeps the hashes between builds."""
         if self._key_settings != page_settings:
             self._key_memo = {}
             self._key_settings = page_settings
         memo = self._key_memo
         keys = {}
-        for spec in specs:
-            if spec.template == "entry.html" and self.remember:
-                digest = memo.get(spec.key)
-                if digest is None:
-                    digest = memo[spec.key] = _key_hash(spec.key, page_settings)
-                keys[spec.path] = digest
-            else:
+        if not self.remember:
+            for spec in specs:
                 keys[spec.path] = _key_hash(spec.key, page_settings)
+            return keys
+        for spec in specs:
+            digest = memo.get(spec.key)
+            if digest is None:
+                digest = memo[spec.key] = _key_hash(spec.key, page_settings)
+            keys[spec.path] = digest
         if len(memo) > 2 * len(specs):  # forget entries long gone
             self._key_memo = {}
         return keys
