@@ -120,17 +120,14 @@ class Site:
         story = self.story_of.get(entry.url)
         return story.others(entry) if story is not None else ()
 
-    def related(self, entry: Entry, limit: int = RELATED, memo: dict | None = None) -> tuple[Entry, ...]:
-        return self.related_and_ids(entry, limit, memo)[0]
-
     def related_and_ids(self, entry: Entry, limit: int = RELATED, memo: dict | None = None) -> tuple[tuple[Entry, ...], str]:
         """Entries that share tags with this one, nearest in time first.
 
         The candidates are the entry's neighbours in time on each of its tags'
         lists; those met on more of its tags rank first, then the nearest in
         time. The entry's own story is left out (the page names it already).
-        ``memo`` (kept by a long-lived builder) remembers the answer for the
-        same neighbours.
+        Also returned: what the list adds to a page key. ``memo`` (kept by a
+        long-lived builder) remembers the answer for the same neighbours.
         """
         if not entry.tag_slugs:
             return (), ""
