@@ -35,7 +35,7 @@ from digest.content import find_entries, scan_entries
 from digest.errors import DuplicateURLError
 from digest.model import Entry, forget_packs
 from digest.output import Staging, marker_stamp
-from digest.parallel import read_entries, render_into
+from digest.parallel import read_entries, read_into, render_into
 from digest.render import PageSpec, Renderer, plan_site, template_folders
 from digest.search import ENTRY_PAGES, SearchOutcome, index_site
 
@@ -182,7 +182,8 @@ class Builder:
     def _renderer_for(self, page_settings: str) -> Renderer:
         """The renderer of the last build while templates and settings stay the same."""
         if self._renderer is None or self._renderer_settings != page_settings:
-            self._renderer = Renderer(self.config)
+            compiled = self.config.cache_dir / "templates" if self.use_cache else None
+            self._renderer = Renderer(self.config, compiled)
             self._renderer_settings = page_settings
         self._renderer.start_build()
         return self._renderer
@@ -219,7 +220,7 @@ class Builder:
             self._scanned = False
         cache = self._entries
         found: dict[str, tuple[Stamp, Entry]] = {}
-        todo: list[tuple[str, Stamp, Path]] = []
+        todo: list[tuple[str, Stamp, str]] = []
         entry_files = self._changed_entries(changed) if self._scanned else None
         if entry_files is not None:
             found = dict(cache.entries)
@@ -242,9 +243,15 @@ class Builder:
             if hit is not None:
                 found[rel] = (stamp, hit)
             else:
-                todo.append((rel, stamp, Path(full)))
-        for (rel, stamp, _), entry in zip(todo, read_entries([p for _, _, p in todo], config, self._pack_dir())):
-            found[rel] = (stamp, entry)
+                todo.append((rel, stamp, full))
+        if todo:
+            rows, segments = read_into(todo, config, self._pack_dir(), settings)
+            found.update(rows)
+            if self.use_cache:
+                cache.adopt(segments, rows)
+            else:
+                for segment in segments:
+                    segment.unlink()
         dirty = bool(todo) or found.keys() != cache.entries.keys()
         cache.entries = found
         self._scanned = True

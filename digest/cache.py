@@ -1,8 +1,9 @@
 """The build cache in ``.digest-cache/``: what was read, and what was written.
 
 * ``entries``: every entry as last read, by file, with the file's size and
-  modification time; bodies are kept apart in append-only pack files
-  (``bodies-*.pack``) and read on demand.
+  modification time, in segments (``entries-*.pickle``) that ``entries.pickle``
+  names; bodies are kept apart in append-only pack files (``bodies-*.pack``)
+  and read on demand.
 * ``manifest``: every output file with the key it was rendered from and the
   hash of its bytes, so a build renders only files whose key changed and
   writes only files whose bytes changed.
@@ -27,7 +28,7 @@ from digest.model import Body, Entry
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5
+FORMAT = 6
 ENTRIES = "entries.pickle"
 MANIFEST = "manifest.pickle"
 
@@ -51,18 +52,37 @@ class Stamp:
 
 @dataclass
 class EntryCache:
-    """Entries by path (relative to the content folder) with their file stamps."""
+    """Entries by path (relative to the content folder) with their file stamps.
+
+    On disk the entry index is a list of *segments*, each a pickle of rows
+    (one row an entry as plain values) and of paths gone since the segment
+    before; later segments win. A save appends one segment with just what
+    changed, so saving after one edit costs next to nothing; when the
+    segments hold far more rows than there are entries, they are rewritten
+    as one.
+    """
 
     settings: str = ""
     entries: dict[str, tuple[Stamp, Entry]] = field(default_factory=dict)
-    # the stored form of each entry, kept so an unchanged one is not packed again
-    rows: dict[str, tuple[Entry, tuple]] = field(default_factory=dict, repr=False)
+    # what the segments on disk say of each path: the entry object stored
+    stored: dict[str, Entry] = field(default_factory=dict, repr=False)
+    segments: list[str] = field(default_factory=list)  # file names in the cache folder, oldest first
+    stored_rows: int = 0  # rows in those segments (superseded ones included)
+    # segments written by reading processes, not yet named by the index
+    pending: list[str] = field(default_factory=list)
 
     def get(self, rel: str, stamp: Stamp) -> Entry | None:
         hit = self.entries.get(rel)
         if hit is not None and hit[0] == stamp:
             return hit[1]
         return None
+
+    def adopt(self, segments: list[Path], rows: dict[str, tuple[Stamp, Entry]]) -> None:
+        """Rows that reading processes already stored in ``segments`` (in the cache folder)."""
+        self.pending.extend(segment.name for segment in segments)
+        self.stored_rows += len(rows)
+        for rel, (_, entry) in rows.items():
+            self.stored[rel] = entry
 
 
 @dataclass
@@ -110,6 +130,10 @@ def _dump(value) -> bytes:
 
 
 _FIELDS = [f.name for f in fields(Entry) if f.init and f.name != "body"]
+SEGMENT_PREFIX = "entries-"
+MAX_SEGMENTS = 24
+SMALL_PACK = 1 << 20  # bytes
+MAX_SMALL_PACKS = 16
 
 
 def _pack_entry(entry: Entry) -> tuple:
@@ -121,22 +145,49 @@ def _unpack_entry(values: tuple) -> Entry:
     return Entry(body=Body(None, values[0]), **dict(zip(_FIELDS, values[1:])))
 
 
+def entry_row(rel: str, stamp: Stamp, entry: Entry) -> tuple:
+    return (rel, stamp.size, stamp.mtime_ns, _pack_entry(entry))
+
+
+def write_segment(folder: Path, settings: str, rows: list[tuple], gone: list[str] = ()) -> Path:
+    """A new segment file of entry rows (and paths gone); returns its path."""
+    path = folder / f"{SEGMENT_PREFIX}{uuid.uuid4().hex}.pickle"
+    _write_atomic(path, _dump((settings, rows, list(gone))))
+    return path
+
+
+def read_segment(path: Path, settings: str) -> tuple[dict[str, tuple[Stamp, Entry]], list[str]] | None:
+    """The rows and gone paths of a segment, or None when it is missing, damaged or of other settings."""
+    value = _read_pickle(path)
+    if not (isinstance(value, tuple) and len(value) == 3 and value[0] == settings):
+        return None
+    rows: dict[str, tuple[Stamp, Entry]] = {}
+    try:
+        for rel, size, mtime, values in value[1]:
+            rows[rel] = (Stamp(size, mtime), _unpack_entry(values))
+    except (TypeError, ValueError) as exc:
+        log.info("ignoring the entry cache segment %s: %s", path, exc)
+        return None
+    return rows, list(value[2])
+
+
 def load_entries(cache_dir: Path, settings: str) -> EntryCache:
+    """The entry index: its segments applied in order (an empty cache if any is unusable)."""
     value = _read_pickle(cache_dir / ENTRIES)
-    if isinstance(value, tuple) and len(value) == 2 and value[0] == settings:
-        entries: dict[str, tuple[Stamp, Entry]] = {}
-        rows: dict[str, tuple[Entry, tuple]] = {}
-        try:
-            for row in value[1]:
-                rel, size, mtime, values = row
-                entry = _unpack_entry(values)
-                entries[rel] = (Stamp(size, mtime), entry)
-                rows[rel] = (entry, row)
-        except (TypeError, ValueError) as exc:
-            log.info("ignoring the entry cache: %s", exc)
-        else:
-            return EntryCache(settings=settings, entries=entries, rows=rows)
-    return EntryCache(settings=settings)
+    if not (isinstance(value, tuple) and len(value) == 2 and value[0] == settings and isinstance(value[1], list)):
+        return EntryCache(settings=settings)
+    cache = EntryCache(settings=settings, segments=list(value[1]))
+    for name in cache.segments:
+        part = read_segment(cache_dir / name, settings)
+        if part is None:
+            return EntryCache(settings=settings)
+        rows, gone = part
+        for rel in gone:
+            cache.entries.pop(rel, None)
+        cache.entries.update(rows)
+        cache.stored_rows += len(rows)
+    cache.stored = {rel: entry for rel, (_, entry) in cache.entries.items()}
+    return cache
 
 
 class PackWriter:
@@ -161,10 +212,11 @@ class PackWriter:
 
 
 def save_entries(cache_dir: Path, cache: EntryCache) -> None:
-    """Write the entry index; bodies not yet in a pack go into a new one.
+    """Write what changed in the entry index; bodies not yet in a pack go into a new one.
 
     When the packs hold more than twice the bytes still referenced, the live
-    bodies are copied into one new pack; packs nobody refers to are deleted.
+    bodies are copied into one new pack; packs and segments nobody refers to
+    are deleted.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     live: dict[str, int] = {}
@@ -178,29 +230,45 @@ def save_entries(cache_dir: Path, cache: EntryCache) -> None:
     packs = {str(p): p.stat().st_size for p in cache_dir.glob("bodies-*.pack")}
     total = sum(size for path, size in packs.items() if path in live)
     compact = total > 2 * sum(live.values()) + (1 << 20)
-    if loose or compact:
+    # Every save of a few new bodies makes a small pack; many of them are merged.
+    small = {path for path in live if packs.get(path, 0) < SMALL_PACK}
+    merge = small if len(small) > MAX_SMALL_PACKS else set()
+    if loose or compact or merge:
         writer = PackWriter(cache_dir)
         for rel, (stamp, entry) in list(cache.entries.items()):
-            if entry.body._ref is None or compact:
+            ref = entry.body._ref
+            if ref is None or compact or ref[0] in merge:
                 cache.entries[rel] = (stamp, writer.store(entry))
         writer.close()
-    rows = []
-    kept = cache.rows
-    for rel, (stamp, entry) in cache.entries.items():
-        old = kept.get(rel)
-        if old is not None and old[0] is entry and old[1][1:3] == (stamp.size, stamp.mtime_ns):
-            rows.append(old[1])
-        else:
-            row = (rel, stamp.size, stamp.mtime_ns, _pack_entry(entry))
-            kept[rel] = (entry, row)
-            rows.append(row)
-    for rel in kept.keys() - cache.entries.keys():
-        del kept[rel]
-    _write_atomic(cache_dir / ENTRIES, _dump((cache.settings, rows)))
+
+    stored = cache.stored
+    changed = [rel for rel, (_, entry) in cache.entries.items() if stored.get(rel) is not entry]
+    gone = [rel for rel in stored if rel not in cache.entries]
+    segments = cache.segments + cache.pending
+    rows_after = cache.stored_rows + len(changed)
+    if rows_after > 2 * len(cache.entries) + 1000 or len(segments) >= MAX_SEGMENTS:
+        # Mostly superseded rows: write the index afresh, as one segment.
+        rows = [entry_row(rel, stamp, entry) for rel, (stamp, entry) in cache.entries.items()]
+        segments = [write_segment(cache_dir, cache.settings, rows).name]
+        cache.stored_rows = len(rows)
+    elif changed or gone or cache.pending:
+        if changed or gone:
+            rows = [entry_row(rel, *cache.entries[rel]) for rel in changed]
+            segments.append(write_segment(cache_dir, cache.settings, rows, gone).name)
+            cache.stored_rows = rows_after
+    else:
+        return  # nothing new to say
+    _write_atomic(cache_dir / ENTRIES, _dump((cache.settings, segments)))
+    cache.segments, cache.pending = segments, []
+    cache.stored = {rel: entry for rel, (_, entry) in cache.entries.items()}
     referenced = {entry.body._ref[0] for _, entry in cache.entries.values() if entry.body._ref}
     for path in packs:
         if path not in referenced:
             Path(path).unlink(missing_ok=True)
+    keep = set(segments)
+    for path in cache_dir.glob(f"{SEGMENT_PREFIX}*.pickle"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 def load_manifest(cache_dir: Path) -> Manifest | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest import cache as cachemod
+from digest.cache import Stamp
 from digest.config import SiteConfig
 from digest.content import read_entry
 from digest.model import Entry, forget_packs
@@ -34,24 +35,43 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def read_entries(paths: list[Path], config: SiteConfig, pack_dir: Path | None = None) -> list[Entry]:
-    """Read entry files, in parallel when there are many.
-
-    Processes put the bodies straight into pack files in ``pack_dir`` (the
-    cache) and send back only small entries; without a ``pack_dir`` bodies
-    travel back with the entries.
-    """
+def read_entries(paths: list[Path], config: SiteConfig) -> list[Entry]:
+    """Read entry files, in parallel when there are many (bodies travel back with the entries)."""
     n = workers()
     if n > 1 and len(paths) >= PARALLEL_MIN_ENTRIES:
         chunks = [paths[i::n] for i in range(n)]
-        with _pool(n, _LoadJob(config, pack_dir)) as pool:
-            parts = pool.map(_load_chunk, chunks)
+        with _pool(n, config) as pool:
+            parts = pool.map(_read_chunk, chunks)
         # undo the interleaving, so the order is the order of ``paths``
         out: list[Entry] = [None] * len(paths)  # type: ignore[list-item]
         for i, part in enumerate(parts):
             out[i::n] = part
         return out
     return [read_entry(path, config) for path in paths]
+
+
+def read_into(
+    todo: list[tuple[str, Stamp, str]], config: SiteConfig, folder: Path, settings: str
+) -> tuple[dict[str, tuple[Stamp, Entry]], list[Path]]:
+    """Read entry files (relative path, stamp, full path): path → (stamp, entry).
+
+    With many files, each process stores what it reads where the build cache
+    keeps it: bodies in a pack file, the entries in an index segment, both in
+    ``folder``; it hands back only the segment's name, and the entries are
+    read from there. Returns the segments too, for the cache to adopt.
+    """
+    n = workers()
+    if n == 1 or len(todo) < PARALLEL_MIN_ENTRIES:
+        return {rel: (stamp, read_entry(Path(full), config)) for rel, stamp, full in todo}, []
+    with _pool(n, _LoadJob(config, folder, settings)) as pool:
+        segments = [Path(name) for name in pool.map(_store_chunk, [todo[i::n] for i in range(n)])]
+    rows: dict[str, tuple[Stamp, Entry]] = {}
+    for segment in segments:
+        part = cachemod.read_segment(segment, settings)
+        if part is None:  # pragma: no cover - it was written a moment ago
+            raise OSError(f"could not read back {segment}")
+        rows.update(part[0])
+    return {rel: rows[rel] for rel, _, _ in todo}, segments
 
 
 def render_into(
@@ -113,18 +133,23 @@ def _worker_signals() -> None:
 @dataclass
 class _LoadJob:
     config: SiteConfig
-    pack_dir: Path | None
+    folder: Path
+    settings: str
 
 
-def _load_chunk(paths: list[Path]) -> list[Entry]:
-    config = _JOB.config
-    if _JOB.pack_dir is None:
-        return [read_entry(path, config) for path in paths]
-    writer = cachemod.PackWriter(_JOB.pack_dir)
+def _read_chunk(paths: list[Path]) -> list[Entry]:
+    return [read_entry(path, _JOB) for path in paths]
+
+
+def _store_chunk(todo: list[tuple[str, Stamp, str]]) -> str:
+    job: _LoadJob = _JOB
+    writer = cachemod.PackWriter(job.folder)
     try:  # each body goes to the pack as soon as it is read: memory stays flat
-        return [writer.store(read_entry(path, config)) for path in paths]
+        rows = [cachemod.entry_row(rel, stamp, writer.store(read_entry(Path(full), job.config)))
+                for rel, stamp, full in todo]
     finally:
         writer.close()
+    return str(cachemod.write_segment(job.folder, job.settings, rows))
 
 
 class _RenderJob:

@@ -80,9 +80,9 @@ class Renderer:
     settings reuses them safely.
     """
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, bytecode_dir: Path | None = None) -> None:
         self.config = config
-        self.env = make_environment(config)
+        self.env = make_environment(config, bytecode_dir)
         self._partials: dict[tuple[str, str], str] = {}
         self._feeds: dict[str, tuple[bytes, bytes]] = {}
         self._story_of: dict[str, Story] = {}
@@ -200,8 +200,15 @@ class Renderer:
             raise TemplateError(f"{exc.message} (while rendering /{where})", path=template.filename) from None
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
+def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment of a site; ``bytecode_dir`` keeps compiled
+    templates between processes (Jinja2 checks each against its source)."""
+    cache = None
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
     env = jinja2.Environment(
+        bytecode_cache=cache,
         loader=jinja2.FileSystemLoader([str(f) for f in template_folders(config)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

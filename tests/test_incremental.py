@@ -211,7 +211,9 @@ def test_deleted_output_falls_back_to_a_full_build(tmp_path: Path) -> None:
 def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     root = generate(tmp_path / "root", 20, seed=8)
     build(load_config(root))
-    for path in (root / ".digest-cache").iterdir():
+    damaged = [path for path in (root / ".digest-cache").rglob("*") if path.is_file()]
+    assert any(path.parent.name == "templates" for path in damaged)  # compiled templates too
+    for path in damaged:
         path.write_bytes(b"not a pickle")
     result = build(load_config(root))
     assert result.entries > 0
@@ -240,3 +242,31 @@ def test_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path: Path, mo
         builder.build()
         _assert_same_as_cold(root, root / "site", tmp_path, f"parallel step {step}: {what}")
     assert not list(tmp_path.glob("**/.digest-partials-*")), "a partials folder was left behind"
+
+
+def test_entry_cache_keeps_up_with_edits_in_few_files(tmp_path: Path, monkeypatch) -> None:
+    """Each ``digest build`` adds a small segment to the entry index (and a small
+    pack of bodies); they are merged before they pile up, and the index always
+    reads back as the entries themselves."""
+    import digest.cache as cachemod
+    import digest.parallel as parallel
+    from digest.build import load_entries
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    root = generate(tmp_path / "root", 40, seed=21)
+    config = load_config(root)
+    settings = cachemod.config_digest(config)
+    build(config)
+    cache_dir = root / ".digest-cache"
+    assert len(list(cache_dir.glob("entries-*.pickle"))) == 2  # one from each reading process
+    rng = random.Random(21)
+    for step in range(cachemod.MAX_SEGMENTS + cachemod.MAX_SMALL_PACKS):
+        what = _edit(rng, root, step)
+        build(config)  # a fresh process each time, as `digest build` is
+        cached = cachemod.load_entries(cache_dir, settings)
+        fresh = {e.source_path: e for e in load_entries(config)}
+        assert {rel: entry for rel, (_, entry) in cached.entries.items()} == fresh, f"step {step}: {what}"
+        assert len(list(cache_dir.glob("entries-*.pickle"))) <= cachemod.MAX_SEGMENTS
+        assert len(list(cache_dir.glob("bodies-*.pack"))) <= cachemod.MAX_SMALL_PACKS + 2
+    _assert_same_as_cold(root, root / "site", tmp_path, "after many fresh builds")
