@@ -106,6 +106,19 @@ class Builder:
         When every changed path is an entry file, only those are looked at;
         otherwise the content folder is scanned as usual.
         """
+        # A build allocates many objects and frees them with it, cycles are
+        # rare: the collector's full passes over every entry (a third of the
+        # main process's time at 10,000 entries) buy nothing. Workers turn it
+        # back on; the garbage of a build is collected after it.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._build(changed)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _build(self, changed: set[Path] | None) -> BuildResult:
         start = time.perf_counter()
         config = self.config
         settings = cachemod.config_digest(config)

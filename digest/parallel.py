@@ -7,6 +7,7 @@ were stored) come back. Bodies and partials travel through pack files.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -121,13 +122,21 @@ _JOB = None
 def _pool(n: int, job):
     global _JOB
     _JOB = job
-    return multiprocessing.get_context("fork").Pool(n, initializer=_worker_signals)
+    # What the workers inherit stays out of their collector's walks (which
+    # would also copy every page of it).
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(n, initializer=_start_worker)
+    finally:
+        gc.unfreeze()
 
 
-def _worker_signals() -> None:
-    """Workers leave Ctrl-C to the main process and die on SIGTERM, whatever it had set."""
+def _start_worker() -> None:
+    """Workers leave Ctrl-C to the main process and die on SIGTERM, whatever it
+    had set; they collect garbage even when the main process does not."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.enable()
 
 
 @dataclass
