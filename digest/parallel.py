@@ -92,7 +92,7 @@ def render_into(
         return job.run(specs)
     # Workers inherit the specs through fork; only slices of them are sent.
     job.first = [s for s in specs if s.template == "entry.html"]
-    job.rest = [s for s in specs if s.template != "entry.html"]
+    job.rest = _together([s for s in specs if s.template != "entry.html"])
     hashes: dict[str, str] = {}
     share = -(-len(job.first) // n)
     job.partials_dir = Path(tempfile.mkdtemp(prefix=".digest-partials-", dir=folder.parent))
@@ -167,7 +167,7 @@ class _RenderJob:
         self.renderer = renderer
         self.skip = skip
         self.first: list[PageSpec] = []  # entry pages
-        self.rest: list[PageSpec] = []  # everything else
+        self.rest: list[list[PageSpec]] = []  # everything else, in groups
         self.partials_dir: Path | None = None
 
     def run(self, specs: list[PageSpec]) -> dict[str, str]:
@@ -199,8 +199,20 @@ class _RenderJob:
         return hashes
 
 
+def _together(specs: list[PageSpec]) -> list[list[PageSpec]]:
+    """Specs in groups that one process renders: a folder's Atom and RSS feeds
+    share one context and are made as a pair."""
+    groups: list[list[PageSpec]] = []
+    for spec in specs:
+        if groups and spec.template.startswith("feed:") and groups[-1][-1].context is spec.context:
+            groups[-1].append(spec)
+        else:
+            groups.append([spec])
+    return groups
+
+
 def _render_chunk(part: slice) -> dict[str, str]:
-    return _JOB.run(_JOB.rest[part])
+    return _JOB.run([spec for group in _JOB.rest[part] for spec in group])
 
 
 def _render_entries(part: slice) -> tuple[dict[str, str], dict]:
