@@ -1,3 +1,3 @@
-from digest.cli import main
-import sys
-sys.exit(main())
+from digest.cli import run
+
+run()

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from digest import __version__
 from digest.errors import DigestError
@@ -119,5 +121,22 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The ``digest`` command: :func:`main`, then a quick exit.
+
+    When ``main`` returns, everything is written and closed; what would be
+    left is the interpreter freeing the site's objects one by one (about
+    0.2 s at 10,000 entries), which nothing needs.
+    """
+    code = main()
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: nothing more can be said
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -228,3 +228,21 @@ def test_good_build_after_a_failed_one_replaces_the_site(site_before) -> None:
     (root / "content/2023/bad.md").write_text("---\ntitle: Fixed\ndate: 2023-03-11\n---\nNow fine.\n", "utf-8")
     assert _run(root) == 0
     assert (root / "site/2023/03/11/fixed/index.html").is_file()
+
+
+def test_the_command_says_its_line_through_a_pipe_and_exits_with_its_status(site_before) -> None:
+    """``digest`` ends without the interpreter's slow clean-up: what it prints
+    must still reach a pipe, and its exit status must be main()'s."""
+    import subprocess
+    import sys
+
+    root, before = site_before
+    command = [sys.executable, "-m", "digest", "build", "--root", str(root), "--no-search"]
+    ok = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("built ") and ok.stdout.endswith(" s\n") and ok.stderr == ""
+    (root / "content/2023/bad.md").write_text(BAD_ENTRIES["missing-date"][0], encoding="utf-8")
+    failed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert failed.stdout == "" and failed.stderr == f"error: {BAD_ENTRIES['missing-date'][1]}\n"
+    assert tree_digest(root / "site") == before
