@@ -16,6 +16,7 @@ from digest.model import Entry, Tag, slugify
 from digest.stories import Story, find_stories
 
 RELATED = 4  # related entries shown on an entry page
+IDENT = attrgetter("ident")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +101,10 @@ class Site:
     pinned: tuple[Entry, ...] = ()  # featured entries, pinned above the home page's list
     stream: tuple[Entry, ...] = ()  # the home page's list: one card per story, pinned ones left out
     editions: tuple[Edition, ...] = ()  # newest first
-    # tag slug → (the tag's entries, entry URL → its place among them)
-    positions: dict[str, tuple[tuple[Entry, ...], dict[str, int]]] = field(default_factory=dict, repr=False)
+    # tag slug → (the tag's entries, entry URL → its place among them, their idents)
+    positions: dict[str, tuple[tuple[Entry, ...], dict[str, int], tuple[str, ...]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def tag(self, name: str) -> Tag | None:
         key = slugify(name)
@@ -132,22 +135,26 @@ class Site:
         if not entry.tag_slugs:
             return (), ""
         url = entry.url
-        windows = []
+        spans = []
         for slug in entry.tag_slugs:
-            members, places = self.positions[slug]
+            members, places, idents = self.positions[slug]
             i = places[url]
-            windows.append(members[max(0, i - limit) : i + limit + 1])
+            spans.append((members, idents, i - limit if i > limit else 0, i + limit + 1))
         own = self.story_of.get(url)
         key = None
         if memo is not None:
-            key = (entry.ident, own.id if own is not None else "", *[e.ident for w in windows for e in w])
+            # The answer depends only on which entries the windows hold (and how
+            # often): their identities, side by side, are the key.
+            key = (entry.ident, own.id if own is not None else "")
+            for _, idents, lo, hi in spans:
+                key += idents[lo:hi]
             hit = memo.get(key)
             if hit is not None:
                 return hit
         shared: dict[str, int] = {}
         found: dict[str, Entry] = {}
-        for window in windows:
-            for other in window:
+        for members, _, lo, hi in spans:
+            for other in members[lo:hi]:
                 u = other.url
                 if u in shared:
                     shared[u] += 1
@@ -193,7 +200,9 @@ def collect(
         entries=ordered, tags=tags, years=_archive(ordered),
         stories=stories, story_of=story_of, pinned=pinned, stream=stream,
         editions=_editions(listed, ordered, tz, {t.slug: t.name for t in tags}, memo.setdefault("weeks", {})),
-        positions={t.slug: (t.entries, {e.url: i for i, e in enumerate(t.entries)}) for t in tags},
+        positions={
+            t.slug: (t.entries, {e.url: i for i, e in enumerate(t.entries)}, tuple(map(IDENT, t.entries))) for t in tags
+        },
     )
 
 
@@ -213,12 +222,13 @@ def _editions(
 ) -> tuple[Edition, ...]:
     """ISO weeks in the site's time zone, newest first; a story counts in its lead's week.
 
-    ``known`` remembers the week of each (zone, date).
+    ``known`` remembers the week of each moment, by zone.
     """
     known = {} if known is None else known
+    known = known.setdefault(tz, {})  # by the entry's moment (its timestamp) and offset
 
     def week(entry: Entry) -> tuple[int, int]:
-        key = (tz, entry.date)
+        key = (entry.order[0], entry.date.utcoffset()) if tz is None else entry.order[0]
         found = known.get(key)
         if found is None:
             local = entry.date.astimezone(tz) if tz is not None else entry.date

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from digest import __version__
 from digest.collect import Site, paginate
@@ -222,7 +223,7 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
     env.globals.update(
         site=config,
         # the links every page has, made once rather than on every page
-        links={name: base + path for name, path in SITE_LINKS.items()},
+        links={name: escape(base + path) for name, path in SITE_LINKS.items()},  # escaped once
         url=lambda path="": base + path.lstrip("/"),
         absolute_url=config.absolute_url,
         generator=f"digest {__version__}",
@@ -300,12 +301,44 @@ def _ids(entries) -> str:
     return _hash("\n".join([e.ident for e in entries]))
 
 
-def _card_ids(entries, site: Site) -> str:
-    """Like ``_ids``, for lists of cards, which also name the other entries of a story."""
-    story_of = site.story_of
-    if not story_of:
-        return _ids(entries)
-    return _hash("\n".join([e.ident + story_ident(story_of.get(e.url)) for e in entries]))
+class _ListIds:
+    """``_ids`` of lists, and of lists of cards, which also name the other
+    entries of a story; remembered by the identities in the list when a memo
+    is given (a long-lived builder's), so an unchanged list is not hashed again."""
+
+    def __init__(self, site: Site, memo: dict | None) -> None:
+        self.story_of = site.story_of
+        self.memo = memo
+
+    def of(self, entries) -> str:
+        if self.memo is None:
+            return _ids(entries)
+        key = tuple(map(_IDENT, entries))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = _ids(entries)
+        return found
+
+    def cards(self, entries) -> str:
+        story_of = self.story_of
+        if not story_of:
+            return self.of(entries)
+        if self.memo is None:
+            return self._cards(entries)
+        told = story_of.keys() & map(_URL, entries)  # the entries in a story
+        key = ("cards", tuple(map(_IDENT, entries)), *sorted((url, story_ident(story_of[url])) for url in told))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._cards(entries)
+        return found
+
+    def _cards(self, entries) -> str:
+        story_of = self.story_of
+        return _hash("\n".join([e.ident + story_ident(story_of.get(e.url)) for e in entries]))
+
+
+_IDENT = attrgetter("ident")
+_URL = attrgetter("url")
 
 
 def _hash(text: str) -> str:
@@ -323,13 +356,19 @@ def plan_site(
     per = config.per_page
     specs: list[PageSpec] = []
     add = specs.append
+    ids_memo = None
+    if related_memo is not None:
+        ids_memo = related_memo.setdefault("list ids", {})
+        if len(ids_memo) > 4 * len(site.entries) + 1000:  # forget lists long gone
+            ids_memo.clear()
+    ids = _ListIds(site, ids_memo)
 
-    pinned = _card_ids(site.pinned, site)
+    pinned = ids.cards(site.pinned)
     for page in paginate(site.stream, per, ""):
         first = page.number == 1
         add(PageSpec(f"{page.url}index.html", "index.html",
                      {"page": page, "pinned": site.pinned if first else (), "page_url": page.url},
-                     ("home", page.number, page.count, pinned if first else "", _card_ids(page.entries, site))))
+                     ("home", page.number, page.count, pinned if first else "", ids.cards(page.entries))))
 
     memo = {} if memo is None else memo
     for entry in site.entries:
@@ -349,8 +388,8 @@ def plan_site(
     for tag in site.tags:
         for page in paginate(site.cards(tag.entries), per, tag.url):
             add(PageSpec(f"{page.url}index.html", "tag.html", {"tag": tag, "page": page, "page_url": page.url},
-                         ("tag", tag.name, len(tag.entries), page.number, page.count, _card_ids(page.entries, site))))
-        _plan_feeds(add, tag.entries, config, title=f"{config.title}: {tag.name}", folder=tag.url)
+                         ("tag", tag.name, len(tag.entries), page.number, page.count, ids.cards(page.entries))))
+        _plan_feeds(add, ids, tag.entries, config, title=f"{config.title}: {tag.name}", folder=tag.url)
 
     add(PageSpec("archive/index.html", "archives.html", {"years": site.years, "page_url": "archive/"},
                  ("archives", tuple((y.year, tuple((m.month, len(m.entries)) for m in y.children)) for y in site.years))))
@@ -362,7 +401,7 @@ def plan_site(
         for period in periods:
             children = tuple((c.month, c.day, len(c.entries)) for c in period.children)
             add(PageSpec(f"{period.url}index.html", "archive.html", {"period": period, "page_url": period.url},
-                         ("archive", period.year, period.month, period.day, children, _ids(period.entries))))
+                         ("archive", period.year, period.month, period.day, children, ids.of(period.entries))))
 
     editions = site.editions
     add(PageSpec("editions/index.html", "editions.html", {"editions": editions, "page_url": "editions/"},
@@ -373,25 +412,25 @@ def plan_site(
         add(PageSpec(f"{edition.url}index.html", "edition.html",
                      {"edition": edition, "newer": newer, "older": older, "page_url": edition.url},
                      ("edition", edition.label, newer and newer.label, older and older.label,
-                      _card_ids(edition.featured, site),
-                      tuple((name, slug, _card_ids(group, site)) for name, slug, group in edition.groups))))
+                      ids.cards(edition.featured),
+                      tuple((name, slug, ids.cards(group)) for name, slug, group in edition.groups))))
     newest = editions[: config.feed_limit]
     context = {"entries": (), "editions": newest, "title": f"{config.title}: weekly editions", "folder": "editions/"}
-    key = ("editions-feed", tuple((e.label, _card_ids(e.cards, site)) for e in newest))
+    key = ("editions-feed", tuple((e.label, ids.cards(e.cards)) for e in newest))
     add(PageSpec("editions/feed.xml", "feed:atom", context, key))
     add(PageSpec("editions/rss.xml", "feed:rss", context, key))
 
-    _plan_feeds(add, site.entries, config, title=config.title, folder="")
+    _plan_feeds(add, ids, site.entries, config, title=config.title, folder="")
     add(PageSpec("search/index.html", "search.html", {"page_url": "search/"}, ("search",)))
     add(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
     _plan_sitemap(add, specs, config, related_memo)
     return specs
 
 
-def _plan_feeds(add, entries, config: SiteConfig, *, title: str, folder: str) -> None:
+def _plan_feeds(add, ids: _ListIds, entries, config: SiteConfig, *, title: str, folder: str) -> None:
     newest = entries[: config.feed_limit]
     context = {"entries": newest, "title": title, "folder": folder}
-    key = ("feed", title, _ids(newest))
+    key = ("feed", title, ids.of(newest))
     add(PageSpec(f"{folder}feed.xml", "feed:atom", context, key))
     add(PageSpec(f"{folder}rss.xml", "feed:rss", context, key))
 
