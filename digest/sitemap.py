@@ -11,8 +11,9 @@ def page_rows(specs, config, memo: dict | None = None) -> list[str]:
     """The ``<url>`` line of every HTML page but the 404 page.
 
     ``folder/index.html`` is listed as ``folder/``, the URL the site links to;
-    entry pages carry their date as ``lastmod``. ``memo`` (spec key → line)
-    saves making the same lines again on the next build.
+    entry pages carry their date as ``lastmod``. ``memo`` saves making the
+    same lines again on the next build: an entry page's line is remembered by
+    the entry's identity (its file and URL), any other page's by its path.
     """
     rows = []
     for spec in specs:
@@ -20,8 +21,9 @@ def page_rows(specs, config, memo: dict | None = None) -> list[str]:
         if not path.endswith(".html") or path == "404.html":
             continue
         entry = spec.template == "entry.html"
-        if memo is not None and entry:
-            row = memo.get(spec.key[1])  # the entry's identity: its file and URL
+        if memo is not None:
+            known = spec.key[1] if entry else path
+            row = memo.get(known)
             if row is not None:
                 rows.append(row)
                 continue
@@ -29,8 +31,8 @@ def page_rows(specs, config, memo: dict | None = None) -> list[str]:
             path = path[: -len("index.html")]
         when = f"<lastmod>{spec.context['entry'].date.isoformat()}</lastmod>" if entry else ""
         row = f"<url><loc>{escape(config.absolute_url(path))}</loc>{when}</url>\n"
-        if memo is not None and entry:
-            memo[spec.key[1]] = row
+        if memo is not None:
+            memo[known] = row
         rows.append(row)
     return rows
 

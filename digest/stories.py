@@ -378,10 +378,12 @@ def similarity(a: Entry, b: Entry) -> float:
 
 def outlet_key(entry: Entry) -> str | None:
     """The outlet, compared loosely: ``The Astana Times`` = ``astana times``."""
-    if not entry.source:
-        return None
-    key = " ".join(entry.source.casefold().split())
-    return key.removeprefix("the ")
+    return _outlet_key(entry.source) if entry.source else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _outlet_key(source: str) -> str:
+    return " ".join(source.casefold().split()).removeprefix("the ")
 
 
 def candidate_pairs(entries: Sequence[Entry], window: float = WINDOW, memo: dict | None = None) -> set[tuple[int, int]]:
