@@ -141,8 +141,12 @@ def _pack_entry(entry: Entry) -> tuple:
     return (entry.body._ref, *[getattr(entry, name) for name in _FIELDS])
 
 
+_BODY_AT = [f.name for f in fields(Entry) if f.init].index("body")
+
+
 def _unpack_entry(values: tuple) -> Entry:
-    return Entry(body=Body(None, values[0]), **dict(zip(_FIELDS, values[1:])))
+    # positional arguments: this runs for every entry of every fresh build
+    return Entry(*values[1 : _BODY_AT + 1], Body(None, values[0]), *values[_BODY_AT + 1 :])
 
 
 def entry_row(rel: str, stamp: Stamp, entry: Entry) -> tuple:

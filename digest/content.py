@@ -5,6 +5,7 @@ can, and the field, e.g. ``content/2023/x.md:3: date: could not read …``.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -253,7 +254,13 @@ def _read_date(value, config: SiteConfig, fail) -> tuple[datetime, bool]:
         when = when.replace(tzinfo=config.tz)
     # Keep a fixed offset: entries keep the offset they were written with.
     offset = when.utcoffset()
-    return when.replace(tzinfo=timezone(offset)), has_time
+    return when.replace(tzinfo=_fixed_zone(offset)), has_time
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_zone(offset) -> timezone:
+    """One zone object per offset: entries share it (and the cache stores it once)."""
+    return timezone(offset)
 
 
 def _read_tags(value, fail) -> tuple[str, ...]:
