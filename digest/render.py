@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from digest import __version__
-from digest.collect import Site, paginate
+from digest.collect import RELATED, Site, paginate
 from digest.stories import Story
 from digest.config import SiteConfig
 from digest.errors import TemplateError
@@ -371,17 +371,21 @@ def plan_site(
                      ("home", page.number, page.count, pinned if first else "", ids.cards(page.entries))))
 
     memo = {} if memo is None else memo
+    last = _LastEntryPages(site, related_memo)
     for entry in site.entries:
-        also = site.also(entry)
-        related, related_ids = site.related_and_ids(entry, memo=related_memo)
-        key = ("entry", entry.ident, _ids(also) if also else "", related_ids)
-        spec = memo.get(key)
+        spec = last.unchanged(entry)
         if spec is None:
-            spec = memo[key] = PageSpec(
-                f"{entry.url}index.html", "entry.html",
-                {"entry": entry, "also": also, "related": related, "page_url": entry.url}, key,
-            )
+            also = site.also(entry)
+            related, related_ids = site.related_and_ids(entry, memo=related_memo)
+            key = ("entry", entry.ident, _ids(also) if also else "", related_ids)
+            spec = memo.get(key)
+            if spec is None:
+                spec = memo[key] = PageSpec(
+                    f"{entry.url}index.html", "entry.html",
+                    {"entry": entry, "also": also, "related": related, "page_url": entry.url}, key,
+                )
         add(spec)
+    last.remember([s for s in specs if s.template == "entry.html"])
 
     add(PageSpec("tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": "tags/"},
                  ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags))))
@@ -425,6 +429,71 @@ def plan_site(
     add(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
     _plan_sitemap(add, specs, config, related_memo)
     return specs
+
+
+class _LastEntryPages:
+    """The entry pages of a long-lived builder's last plan, for the entries
+    whose page cannot have changed since.
+
+    An entry page shows the entry, the other entries of its story, and its
+    related entries, drawn from its neighbours (``RELATED`` either side) on
+    each of its tags' lists. So the last spec still holds for the same entry
+    (by identity: file, content, URL) when its story is the same and, on each
+    of its tags' lists, nothing changed within reach of it; the lists are
+    compared once per tag (their unchanged beginning and end), not once per
+    entry. Without a memo nothing is reused.
+    """
+
+    def __init__(self, site: Site, memo: dict | None) -> None:
+        self.site = site
+        self.memo = memo
+        self.tags = {slug: held[2] for slug, held in site.positions.items()}
+        self.stories = {url: story_ident(story) for url, story in site.story_of.items()}
+        self.specs: dict[str, PageSpec] = {}
+        self.changed: dict[str, tuple[int, int]] = {}  # tag slug → the changed span of its list
+        self.retold: set[str] = set()  # URLs whose story changed
+        last = memo.get("entry pages") if memo is not None else None
+        if last is None:
+            return
+        tags, stories, self.specs = last
+        for slug, idents in self.tags.items():
+            old = tags.get(slug)
+            if old is None:
+                self.changed[slug] = (0, len(idents))
+            elif old != idents:
+                self.changed[slug] = _changed_span(old, idents)
+        if stories != self.stories:
+            self.retold = {u for u in stories.keys() | self.stories.keys() if stories.get(u) != self.stories.get(u)}
+
+    def unchanged(self, entry: Entry) -> PageSpec | None:
+        spec = self.specs.get(entry.ident)
+        if spec is None or entry.url in self.retold:
+            return None
+        changed = self.changed
+        if changed:
+            for slug in entry.tag_slugs:
+                span = changed.get(slug)
+                if span is not None:
+                    i = self.site.positions[slug][1][entry.url]
+                    if i + RELATED >= span[0] and i - RELATED < span[1]:
+                        return None
+        return spec
+
+    def remember(self, specs: list[PageSpec]) -> None:
+        if self.memo is not None:
+            self.memo["entry pages"] = (self.tags, self.stories, {s.key[1]: s for s in specs})
+
+
+def _changed_span(old: tuple, new: tuple) -> tuple[int, int]:
+    """[start, end) of ``new`` outside the beginning and end it shares with ``old``."""
+    most = min(len(old), len(new))
+    start = 0
+    while start < most and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < most - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    return start, len(new) - end
 
 
 def _plan_feeds(add, ids: _ListIds, entries, config: SiteConfig, *, title: str, folder: str) -> None:

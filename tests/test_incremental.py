@@ -270,3 +270,23 @@ def test_entry_cache_keeps_up_with_edits_in_few_files(tmp_path: Path, monkeypatc
         assert len(list(cache_dir.glob("entries-*.pickle"))) <= cachemod.MAX_SEGMENTS
         assert len(list(cache_dir.glob("bodies-*.pack"))) <= cachemod.MAX_SMALL_PACKS + 2
     _assert_same_as_cold(root, root / "site", tmp_path, "after many fresh builds")
+
+
+def test_long_tag_lists_rebuilt_after_edits_match_cold_builds(tmp_path: Path) -> None:
+    """Two tags only, so each tag's list is long and an edit changes related
+    entries near it but not far from it: the pages a long-lived builder keeps
+    from its last plan must be exactly those a cold build would make."""
+    import re
+
+    root = generate(tmp_path / "root", 90, seed=31)
+    for i, path in enumerate(sorted((root / "content").rglob("*.md"))):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^tags: \[.*\]$", f"tags: [{['Turnout', 'CEC, Turnout', 'CEC'][i % 3]}]", text, flags=re.M), "utf-8")
+    rng = random.Random(31)
+    builder = Builder(load_config(root))
+    builder.build()
+    for step in range(16):
+        touched: set[Path] = set()
+        what = _edit(rng, root, step, touched)
+        builder.build(touched)
+        _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
