@@ -199,7 +199,7 @@ def collect(
     return Site(
         entries=ordered, tags=tags, years=_archive(ordered),
         stories=stories, story_of=story_of, pinned=pinned, stream=stream,
-        editions=_editions(listed, ordered, tz, {t.slug: t.name for t in tags}, memo.setdefault("weeks", {})),
+        editions=_editions(listed, ordered, tz, {t.slug: t.name for t in tags}, memo.setdefault("editions", {})),
         positions={
             t.slug: (t.entries, {e.url: i for i, e in enumerate(t.entries)}, tuple(map(IDENT, t.entries))) for t in tags
         },
@@ -222,39 +222,60 @@ def _editions(
 ) -> tuple[Edition, ...]:
     """ISO weeks in the site's time zone, newest first; a story counts in its lead's week.
 
-    ``known`` remembers the week of each moment, by zone.
+    ``known`` (kept by a long-lived builder) remembers the week of each moment,
+    by zone, and each edition by the entries of its week and its cards, so
+    after one edit only that week's edition is made again.
     """
     known = {} if known is None else known
-    known = known.setdefault(tz, {})  # by the entry's moment (its timestamp) and offset
+    if known.get("tag names") != tag_names:  # a tag's shown name changed: every edition may have
+        known.clear()
+        known["tag names"] = dict(tag_names)
+    moments = known.setdefault(("weeks", tz), {})  # by the entry's moment (its timestamp) and offset
+    made = known.setdefault("editions", {})
 
     def week(entry: Entry) -> tuple[int, int]:
         key = (entry.order[0], entry.date.utcoffset()) if tz is None else entry.order[0]
-        found = known.get(key)
+        found = moments.get(key)
         if found is None:
             local = entry.date.astimezone(tz) if tz is not None else entry.date
             iso = local.isocalendar()
-            found = known[key] = (iso[0], iso[1])
+            found = moments[key] = (iso[0], iso[1])
         return found
 
+    # ``listed`` is a part of ``entries``, in the same order: one pass sorts both by week.
+    shown_urls = {e.url for e in listed}
     weeks: dict[tuple[int, int], list[Entry]] = defaultdict(list)
-    for entry in entries:
-        weeks[week(entry)].append(entry)
     week_cards: dict[tuple[int, int], list[Entry]] = defaultdict(list)
-    for entry in listed:
-        week_cards[week(entry)].append(entry)
+    for entry in entries:
+        key = week(entry)
+        weeks[key].append(entry)
+        if entry.url in shown_urls:
+            week_cards[key].append(entry)
     editions = []
+    kept = {}
     for key in sorted(weeks, reverse=True):
         shown = week_cards.get(key, [])
-        featured = tuple(e for e in shown if e.featured)
-        by_tag: dict[str, list[Entry]] = defaultdict(list)
-        for entry in shown:
-            if not entry.featured:  # each story once: under its first tag
-                by_tag[entry.tag_slugs[0] if entry.tag_slugs else ""].append(entry)
-        names = {s: tag_names.get(s, "") for s in by_tag}
-        order = sorted(by_tag, key=lambda s: (s == "", names[s].casefold(), s))
-        groups = tuple((names[s], s, tuple(by_tag[s])) for s in order)
-        editions.append(Edition(key[0], key[1], tuple(weeks[key]), featured, groups))
+        memo_key = (key, tuple(map(IDENT, weeks[key])), tuple(map(IDENT, shown)))
+        edition = made.get(memo_key)
+        if edition is None:
+            edition = _edition(key, weeks[key], shown, tag_names)
+        kept[memo_key] = edition
+        editions.append(edition)
+    made.clear()
+    made.update(kept)
     return tuple(editions)
+
+
+def _edition(key: tuple[int, int], entries: list[Entry], shown: list[Entry], tag_names: dict[str, str]) -> Edition:
+    featured = tuple(e for e in shown if e.featured)
+    by_tag: dict[str, list[Entry]] = defaultdict(list)
+    for entry in shown:
+        if not entry.featured:  # each story once: under its first tag
+            by_tag[entry.tag_slugs[0] if entry.tag_slugs else ""].append(entry)
+    names = {s: tag_names.get(s, "") for s in by_tag}
+    order = sorted(by_tag, key=lambda s: (s == "", names[s].casefold(), s))
+    groups = tuple((names[s], s, tuple(by_tag[s])) for s in order)
+    return Edition(key[0], key[1], tuple(entries), featured, groups)
 
 
 def unique_urls(entries: list[Entry]) -> list[Entry]:
