@@ -404,11 +404,12 @@ def candidate_pairs(entries: Sequence[Entry], window: float = WINDOW, memo: dict
     slices: dict[int, list[int]] = defaultdict(list)
     for i in order:
         slices[int(times[i] // window)].append(i)
+    idents = [e.ident for e in entries]
     pairs: set[tuple[int, int]] = set()
     used: dict = {}
     for number, members in slices.items():
         block = slices.get(number - 1, []) + members
-        key = (window, *[entries[i].ident for i in block])
+        key = (window, *map(idents.__getitem__, block))
         found = memo.get(key)
         if found is None:
             local = _block_pairs([entries[i] for i in block], list(range(len(block))), [times[i] for i in block], window)
@@ -511,8 +512,8 @@ def find_stories(
 
 
 def _groups(entries: Sequence[Entry], threshold: float, memo: dict | None = None) -> list[list[Entry]]:
-    outlets = [outlet_key(e) for e in entries]
-    times = [e.order[0] for e in entries]
+    outlets = _Lazy(lambda i: outlet_key(entries[i]))  # only entries in candidate pairs are asked
+    times = _Lazy(lambda i: entries[i].order[0])
     sketches: dict[int, _Sketch] = {}
     alike: dict[tuple[int, int], float] = {}
 
@@ -555,6 +556,18 @@ def _groups(entries: Sequence[Entry], threshold: float, memo: dict | None = None
         for k in joined:
             group_of[k] = keep
     return [[entries[k] for k in members] for members in groups.values()]
+
+
+class _Lazy(dict):
+    """``lazy[i]``: ``make(i)``, made on first use."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, i: int):
+        value = self[i] = self.make(i)
+        return value
 
 
 def _ordered(members: Iterable[Entry]) -> tuple[Entry, ...]:
