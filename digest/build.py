@@ -363,8 +363,10 @@ class Builder:
     def _incremental(self, specs, keys, renderer, manifest: Manifest):
         config = self.config
         old = manifest.files
-        todo = [spec for spec in specs if old.get(spec.path, ("",))[0] != keys[spec.path]]
-        gone = [path for path in old if path not in keys]
+        missing = ("", "")
+        # (``keys`` holds the specs' paths in the specs' order)
+        todo = [spec for spec, key in zip(specs, keys.values()) if old.get(spec.path, missing)[0] != key]
+        gone = sorted(old.keys() - keys.keys())
         staging = Path(tempfile.mkdtemp(prefix=f".digest-staging-{config.output_dir.name}-", dir=config.output_dir.parent))
         try:
             skip = {spec.path: old[spec.path][1] for spec in todo if spec.path in old}

@@ -246,8 +246,9 @@ def _editions(
     shown_urls = {e.url for e in listed}
     weeks: dict[tuple[int, int], list[Entry]] = defaultdict(list)
     week_cards: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    known_week = moments.get if tz is not None else (lambda _: None)
     for entry in entries:
-        key = week(entry)
+        key = known_week(entry.order[0]) or week(entry)
         weeks[key].append(entry)
         if entry.url in shown_urls:
             week_cards[key].append(entry)
@@ -318,7 +319,8 @@ def unique_urls(entries: list[Entry]) -> list[Entry]:
 
 
 def _tags(entries: tuple[Entry, ...]) -> tuple[Tag, ...]:
-    """Tags by slug; a tag spelled several ways shows its most common spelling."""
+    """Tags by slug; a tag spelled several ways shows its most common spelling
+    (the first in alphabetical order among equally common ones)."""
     members: dict[str, list[Entry]] = defaultdict(list)
     first: dict[str, str] = {}
     spellings: dict[str, Counter] = {}

@@ -372,8 +372,9 @@ def plan_site(
 
     memo = {} if memo is None else memo
     last = _LastEntryPages(site, related_memo)
+    kept = last.specs
     for entry in site.entries:
-        spec = last.unchanged(entry)
+        spec = kept.get(entry.ident)
         if spec is None:
             also = site.also(entry)
             related, related_ids = site.related_and_ids(entry, memo=related_memo)
@@ -439,45 +440,32 @@ class _LastEntryPages:
     related entries, drawn from its neighbours (``RELATED`` either side) on
     each of its tags' lists. So the last spec still holds for the same entry
     (by identity: file, content, URL) when its story is the same and, on each
-    of its tags' lists, nothing changed within reach of it; the lists are
-    compared once per tag (their unchanged beginning and end), not once per
-    entry. Without a memo nothing is reused.
+    of its tags' lists, nothing changed within reach of it. The lists are
+    compared once per tag (their unchanged beginning and end), and the entries
+    within reach of a change are set aside; nothing is looked at per entry.
+    Without a memo nothing is reused.
     """
 
     def __init__(self, site: Site, memo: dict | None) -> None:
-        self.site = site
         self.memo = memo
         self.tags = {slug: held[2] for slug, held in site.positions.items()}
         self.stories = {url: story_ident(story) for url, story in site.story_of.items()}
         self.specs: dict[str, PageSpec] = {}
-        self.changed: dict[str, tuple[int, int]] = {}  # tag slug → the changed span of its list
-        self.retold: set[str] = set()  # URLs whose story changed
         last = memo.get("entry pages") if memo is not None else None
         if last is None:
             return
-        tags, stories, self.specs = last
+        tags, stories, specs = last
+        changed: set[str] = set()  # identities of the entries whose page may have changed
         for slug, idents in self.tags.items():
             old = tags.get(slug)
-            if old is None:
-                self.changed[slug] = (0, len(idents))
-            elif old != idents:
-                self.changed[slug] = _changed_span(old, idents)
-        if stories != self.stories:
-            self.retold = {u for u in stories.keys() | self.stories.keys() if stories.get(u) != self.stories.get(u)}
-
-    def unchanged(self, entry: Entry) -> PageSpec | None:
-        spec = self.specs.get(entry.ident)
-        if spec is None or entry.url in self.retold:
-            return None
-        changed = self.changed
-        if changed:
-            for slug in entry.tag_slugs:
-                span = changed.get(slug)
-                if span is not None:
-                    i = self.site.positions[slug][1][entry.url]
-                    if i + RELATED >= span[0] and i - RELATED < span[1]:
-                        return None
-        return spec
+            if old is not None and old != idents:
+                start, end = _changed_span(old, idents)
+                changed.update(idents[max(0, start - RELATED) : end + RELATED])
+            # (a new tag's entries are new, or changed: none has a spec to keep)
+        if stories != self.stories:  # entries whose story changed (rare: a look at every kept page)
+            retold = {u for u in stories.keys() | self.stories.keys() if stories.get(u) != self.stories.get(u)}
+            changed.update(ident for ident, spec in specs.items() if spec.context["entry"].url in retold)
+        self.specs = {ident: spec for ident, spec in specs.items() if ident not in changed} if changed else specs
 
     def remember(self, specs: list[PageSpec]) -> None:
         if self.memo is not None:
