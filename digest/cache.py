@@ -255,12 +255,11 @@ def save_entries(cache_dir: Path, cache: EntryCache) -> None:
         rows = [entry_row(rel, stamp, entry) for rel, (stamp, entry) in cache.entries.items()]
         segments = [write_segment(cache_dir, cache.settings, rows).name]
         cache.stored_rows = len(rows)
-    elif changed or gone or cache.pending:
-        if changed or gone:
-            rows = [entry_row(rel, *cache.entries[rel]) for rel in changed]
-            segments.append(write_segment(cache_dir, cache.settings, rows, gone).name)
-            cache.stored_rows = rows_after
-    else:
+    elif changed or gone:
+        rows = [entry_row(rel, *cache.entries[rel]) for rel in changed]
+        segments.append(write_segment(cache_dir, cache.settings, rows, gone).name)
+        cache.stored_rows = rows_after
+    elif not cache.pending:
         return  # nothing new to say
     _write_atomic(cache_dir / ENTRIES, _dump((cache.settings, segments)))
     cache.segments, cache.pending = segments, []

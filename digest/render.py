@@ -373,6 +373,7 @@ def plan_site(
     memo = {} if memo is None else memo
     last = _LastEntryPages(site, related_memo)
     kept = last.specs
+    first_entry_page = len(specs)
     for entry in site.entries:
         spec = kept.get(entry.ident)
         if spec is None:
@@ -386,7 +387,7 @@ def plan_site(
                     {"entry": entry, "also": also, "related": related, "page_url": entry.url}, key,
                 )
         add(spec)
-    last.remember([s for s in specs if s.template == "entry.html"])
+    last.remember(specs[first_entry_page:])
 
     add(PageSpec("tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": "tags/"},
                  ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags))))
@@ -468,6 +469,7 @@ class _LastEntryPages:
         self.specs = {ident: spec for ident, spec in specs.items() if ident not in changed} if changed else specs
 
     def remember(self, specs: list[PageSpec]) -> None:
+        """Keep this plan's entry pages (``specs``) for the next plan."""
         if self.memo is not None:
             self.memo["entry pages"] = (self.tags, self.stories, {s.key[1]: s for s in specs})
 
