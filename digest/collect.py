@@ -13,6 +13,7 @@ from operator import attrgetter
 
 from digest.errors import DuplicateURLError
 from digest.model import Entry, Tag, slugify
+from digest.regroup import ORDER, Change, change_between, merged, rearchive, retag, sort_tags, tag_name
 from digest.stories import Story, find_stories
 
 RELATED = 4  # related entries shown on an entry page
@@ -184,26 +185,60 @@ def collect(
     memo: dict | None = None,
 ) -> Site:
     """The site of these entries. ``memo`` (an empty dict, kept by a long-lived
-    builder) lets the next call reuse what did not change; the answer is the same."""
+    builder) lets the next call start from the last site and make again only
+    the groups that hold a changed entry; the answer is the same."""
     memo = {} if memo is None else memo
     chosen = [e for e in entries if include_drafts or not e.draft]
     chosen = unique_urls(chosen)
-    chosen.sort(key=attrgetter("order"), reverse=True)
+    chosen.sort(key=ORDER, reverse=True)
     ordered = tuple(chosen)
+    settings = (include_drafts, tz, story_threshold)
+    last: _Last | None = memo.get("last")
+    change = None
+    if last is not None and last.settings == settings:
+        change = change_between(last.site.entries, ordered, most=max(64, len(ordered) // 8))
+        if change is not None and not change:
+            return last.site  # the same entries: the same site
     stories = find_stories(ordered, story_threshold, memo.setdefault("stories", {}))
     story_of = {e.url: story for story in stories for e in story.entries}
     listed = cards(ordered, story_of)
     pinned = tuple(e for e in listed if e.featured)
     stream = tuple(e for e in listed if not e.featured) if pinned else listed
-    tags = _tags(ordered)
-    return Site(
-        entries=ordered, tags=tags, years=_archive(ordered),
-        stories=stories, story_of=story_of, pinned=pinned, stream=stream,
-        editions=_editions(listed, ordered, tz, {t.slug: t.name for t in tags}, memo.setdefault("editions", {})),
-        positions={
-            t.slug: (t.entries, {e.url: i for i, e in enumerate(t.entries)}, tuple(map(IDENT, t.entries))) for t in tags
-        },
+    spellings = memo.setdefault("tag spellings", {})
+    if change is None:
+        spellings.clear()
+        tags, years = _tags(ordered), _archive(ordered)
+    else:
+        tags = retag(last.site.tags, change, spellings)
+        years = rearchive(last.site.years, change, _month, _year, _day)
+    tag_names = {t.slug: t.name for t in tags}
+    shown = change_between(last.listed, listed, most=max(64, len(listed) // 8)) if change is not None else None
+    if shown is not None and last.tag_names == tag_names:
+        editions = _reweek(last.site.editions, listed, change, shown, tz, tag_names, memo.setdefault("weeks", {}))
+    else:
+        editions = _editions(listed, ordered, tz, tag_names, memo.setdefault("weeks", {}))
+    held = last.site.positions if change is not None else {}
+    positions = {}
+    for t in tags:
+        kept = held.get(t.slug)
+        positions[t.slug] = kept if kept is not None and kept[0] is t.entries else (
+            t.entries, {e.url: i for i, e in enumerate(t.entries)}, tuple(map(IDENT, t.entries)))
+    site = Site(
+        entries=ordered, tags=tags, years=years, stories=stories, story_of=story_of, pinned=pinned, stream=stream,
+        editions=editions, positions=positions,
     )
+    memo["last"] = _Last(site, listed, tag_names, settings)
+    return site
+
+
+@dataclass(frozen=True, slots=True)
+class _Last:
+    """What the next call of ``collect`` with the same memo starts from."""
+
+    site: Site
+    listed: tuple[Entry, ...]  # one card per story, in the order of ``site.entries``
+    tag_names: dict[str, str]
+    settings: tuple
 
 
 def cards(entries: tuple[Entry, ...], story_of: dict[str, Story]) -> tuple[Entry, ...]:
@@ -218,53 +253,59 @@ def cards(entries: tuple[Entry, ...], story_of: dict[str, Story]) -> tuple[Entry
 
 def _editions(
     listed: tuple[Entry, ...], entries: tuple[Entry, ...], tz: tzinfo | None, tag_names: dict[str, str],
-    known: dict | None = None,
+    moments: dict | None = None,
 ) -> tuple[Edition, ...]:
     """ISO weeks in the site's time zone, newest first; a story counts in its lead's week.
 
-    ``known`` (kept by a long-lived builder) remembers the week of each moment,
-    by zone, and each edition by the entries of its week and its cards, so
-    after one edit only that week's edition is made again.
+    ``moments`` (kept by a long-lived builder) remembers the week of each
+    moment, by zone.
     """
-    known = {} if known is None else known
-    if known.get("tag names") != tag_names:  # a tag's shown name changed: every edition may have
-        known.clear()
-        known["tag names"] = dict(tag_names)
-    moments = known.setdefault(("weeks", tz), {})  # by the entry's moment (its timestamp) and offset
-    made = known.setdefault("editions", {})
-
-    def week(entry: Entry) -> tuple[int, int]:
-        key = (entry.order[0], entry.date.utcoffset()) if tz is None else entry.order[0]
-        found = moments.get(key)
-        if found is None:
-            local = entry.date.astimezone(tz) if tz is not None else entry.date
-            iso = local.isocalendar()
-            found = moments[key] = (iso[0], iso[1])
-        return found
-
+    week = _week_of(tz, moments)
     # ``listed`` is a part of ``entries``, in the same order: one pass sorts both by week.
     shown_urls = {e.url for e in listed}
     weeks: dict[tuple[int, int], list[Entry]] = defaultdict(list)
     week_cards: dict[tuple[int, int], list[Entry]] = defaultdict(list)
-    known_week = moments.get if tz is not None else (lambda _: None)
     for entry in entries:
-        key = known_week(entry.order[0]) or week(entry)
+        key = week(entry)
         weeks[key].append(entry)
         if entry.url in shown_urls:
             week_cards[key].append(entry)
-    editions = []
-    kept = {}
-    for key in sorted(weeks, reverse=True):
-        shown = week_cards.get(key, [])
-        memo_key = (key, tuple(map(IDENT, weeks[key])), tuple(map(IDENT, shown)))
-        edition = made.get(memo_key)
-        if edition is None:
-            edition = _edition(key, weeks[key], shown, tag_names)
-        kept[memo_key] = edition
-        editions.append(edition)
-    made.clear()
-    made.update(kept)
-    return tuple(editions)
+    return tuple(_edition(key, weeks[key], week_cards.get(key, []), tag_names) for key in sorted(weeks, reverse=True))
+
+
+def _reweek(
+    editions: tuple[Edition, ...], listed: tuple[Entry, ...], change: Change, shown: Change, tz: tzinfo | None,
+    tag_names: dict[str, str], moments: dict,
+) -> tuple[Edition, ...]:
+    """The editions after ``change`` (to the entries) and ``shown`` (to the
+    cards, ``listed``): only the weeks of the entries in either are made again."""
+    week = _week_of(tz, moments)
+    touched = {week(e) for e in change.entries + shown.entries}
+    by_week = {(e.year, e.week): e for e in editions}
+    cards = set(map(id, listed))
+    for key in touched:
+        held = by_week.pop(key, None)
+        members = merged(held.entries if held else (), change, [e for e in change.came if week(e) == key])
+        if members:
+            by_week[key] = _edition(key, members, [e for e in members if id(e) in cards], tag_names)
+    return tuple(by_week[key] for key in sorted(by_week, reverse=True))
+
+
+def _week_of(tz: tzinfo | None, moments: dict | None):
+    """``week(entry)``: the ISO (year, week) of the entry in ``tz`` (in its own
+    offset without one), remembered in ``moments`` by the entry's moment."""
+    known = (moments if moments is not None else {}).setdefault(tz, {})
+
+    def week(entry: Entry) -> tuple[int, int]:
+        key = entry.order[0] if tz is not None else (entry.order[0], entry.date.utcoffset())
+        found = known.get(key)
+        if found is None:
+            local = entry.date.astimezone(tz) if tz is not None else entry.date
+            iso = local.isocalendar()
+            found = known[key] = (iso[0], iso[1])
+        return found
+
+    return week
 
 
 def _edition(key: tuple[int, int], entries: list[Entry], shown: list[Entry], tag_names: dict[str, str]) -> Edition:
@@ -319,8 +360,8 @@ def unique_urls(entries: list[Entry]) -> list[Entry]:
 
 
 def _tags(entries: tuple[Entry, ...]) -> tuple[Tag, ...]:
-    """Tags by slug; a tag spelled several ways shows its most common spelling
-    (the first in alphabetical order among equally common ones)."""
+    """Tags by slug, in the entries' order; a tag spelled several ways shows
+    its most common spelling (see ``tag_name``)."""
     members: dict[str, list[Entry]] = defaultdict(list)
     first: dict[str, str] = {}
     spellings: dict[str, Counter] = {}
@@ -330,15 +371,10 @@ def _tags(entries: tuple[Entry, ...]) -> tuple[Tag, ...]:
             seen = first.setdefault(key, name)
             if seen != name or key in spellings:
                 spellings.setdefault(key, Counter({seen: len(members[key]) - 1}))[name] += 1
-    tags = []
-    for key, tagged in members.items():
-        if key in spellings:
-            name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        else:
-            name = first[key]
-        tags.append(Tag(name=name, slug=key, entries=tuple(tagged)))
-    tags.sort(key=lambda t: (t.name.casefold(), t.slug))
-    return tuple(tags)
+    return sort_tags(
+        Tag(name=tag_name(spellings[key]) if key in spellings else first[key], slug=key, entries=tuple(tagged))
+        for key, tagged in members.items()
+    )
 
 
 def _archive(entries: tuple[Entry, ...]) -> tuple[Period, ...]:
@@ -355,20 +391,24 @@ def _archive(entries: tuple[Entry, ...]) -> tuple[Period, ...]:
     grouped: dict[int, dict[int, list[Period]]] = {}
     for key in sorted(by_day, reverse=True):
         year, month, day = key
-        grouped.setdefault(year, {}).setdefault(month, []).append(Period(year, month, day, tuple(by_day[key])))
-    years = []
-    for year, months_of_year in grouped.items():
-        months = []
-        for month, days in months_of_year.items():
-            listed: list[Entry] = []
-            for period in days:
-                listed.extend(period.entries)
-            months.append(Period(year, month, None, tuple(listed), tuple(days)))
-        listed = []
-        for period in months:
-            listed.extend(period.entries)
-        years.append(Period(year, None, None, tuple(listed), tuple(months)))
-    return tuple(years)
+        grouped.setdefault(year, {}).setdefault(month, []).append(_day(year, month, day, by_day[key]))
+    return tuple(
+        _year(year, [_month(year, month, days) for month, days in months.items()]) for year, months in grouped.items()
+    )
+
+
+def _day(year: int, month: int, day: int, entries: list[Entry]) -> Period:
+    return Period(year, month, day, tuple(entries))
+
+
+def _month(year: int, month: int, days: list[Period]) -> Period:
+    """A month of these days (newest first)."""
+    return Period(year, month, None, tuple(e for period in days for e in period.entries), tuple(days))
+
+
+def _year(year: int, months: list[Period]) -> Period:
+    """A year of these months (newest first)."""
+    return Period(year, None, None, tuple(e for period in months for e in period.entries), tuple(months))
 
 
 def paginate(entries: tuple[Entry, ...], per_page: int, first_url: str) -> list[ListPage]:

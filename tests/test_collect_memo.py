@@ -11,6 +11,7 @@ from pathlib import Path
 from digest.build import load_entries
 from digest.collect import collect
 from digest.config import load_config, zone
+from digest.model import slugify
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from corpus import generate  # noqa: E402
@@ -69,3 +70,65 @@ def test_an_edition_follows_changes_made_in_other_weeks(tmp_path: Path) -> None:
     site = collect([*entries, copy], tz=tz, memo=memo)
     assert site == collect([*entries, copy], tz=tz)
     assert any(len(story.entries) == 2 and copy in story.entries for story in site.stories)
+
+
+def test_groups_made_again_from_the_last_site_match_fresh_ones(tmp_path: Path) -> None:
+    """Many small changes of every kind, one at a time and a few at once: tags
+    that appear and vanish, entries moving across days, months and years,
+    drafts, URLs taken twice, stories; now and then a change too large to
+    update, and a call with nothing changed. Each site equals a fresh one,
+    and the groups no change touched are the very objects of the last site."""
+    entries = load_entries(load_config(generate(tmp_path / "root", 200, seed=11)))
+    tz = zone("Asia/Almaty")
+    memo: dict = {}
+    rng = random.Random(11)
+    last = collect(entries, tz=tz, memo=memo)
+    for step in range(160):
+        before = list(entries)
+        large = step % 37 == 36
+        for _ in range(40 if large else rng.choice((1, 1, 1, 2, 3))):
+            _change(entries, rng, step)
+        site = collect(entries, tz=tz, memo=memo)
+        assert site == collect(entries, tz=tz), step
+        changed = set(map(id, before)) ^ set(map(id, entries))
+        if not changed:
+            assert site is last, step
+        if large:
+            last = site
+            continue
+        # (an entry whose URL another one took is a new copy in every site: compare the sites)
+        moved = set(map(id, last.entries)) ^ set(map(id, site.entries))
+        touched = {slug for e in last.entries + site.entries if id(e) in moved for slug in e.tag_slugs}
+        for tag in last.tags:
+            if tag.slug not in touched:
+                assert site.tag(tag.name) is tag, (step, tag.slug)
+        last = site
+
+
+def _change(entries: list, rng: random.Random, step: int) -> None:
+    i = rng.randrange(len(entries))
+    entry = entries[i]
+    kind = rng.randrange(9)
+    mark = f"{step}-{rng.randrange(10**6)}"
+    if kind == 0:  # another day, month or year
+        days = rng.choice((1, 3, 20, 40, 400, -2, -35, -380))
+        entries[i] = replace(entry, date=entry.date + timedelta(days=days, hours=rng.randint(-12, 12)), digest=mark)
+    elif kind == 1:  # new tags: one of them maybe never seen before
+        tags = tuple(rng.sample(["Выборы", "ЦИК", "Turnout", f"Tag {mark}", "Сайлау", "Mazhilis"], rng.randint(0, 3)))
+        entries[i] = replace(entry, tags=tags, tag_slugs=tuple(map(slugify, tags)), digest=mark)
+    elif kind == 2:  # another spelling of a tag
+        entries[i] = replace(entry, tags=tuple(t.lower() for t in entry.tags), digest=mark)
+    elif kind == 3:
+        entries[i] = replace(entry, draft=not entry.draft, digest=mark)
+    elif kind == 4 and len(entries) > 20:
+        del entries[i]
+    elif kind == 5:  # the URL of another entry: the later one gets "-2"
+        other = entries[rng.randrange(len(entries))]
+        entries[i] = replace(entry, date=other.date, slug=other.slug, digest=mark)
+    elif kind == 6:  # a copy from another outlet: a story
+        entries.append(replace(entry, source_path=f"copy-{mark}.md", source=f"Outlet {mark}", slug=f"copy-{mark}",
+                               digest=mark))
+    elif kind == 7:
+        entries[i] = replace(entry, featured=not entry.featured, digest=mark)
+    else:  # a new title, same place
+        entries[i] = replace(entry, title=f"{entry.title} {mark}", digest=mark)
