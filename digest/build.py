@@ -351,7 +351,7 @@ class Builder:
         config = self.config
         protect = (config.root, config.content_dir, config.templates_dir, config.static_dir)
         with Staging(config.output_dir, protect=protect) as out:
-            hashes = render_into(out.path, specs, renderer)
+            hashes = render_into(out.path, specs, renderer, keep_partials=self.remember)
             if self.search:  # the index goes in with the pages, in the same swap
                 self._search = index_site(out.path, language=config.language, glob=ENTRY_PAGES)
             out.commit()

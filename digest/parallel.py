@@ -76,7 +76,8 @@ def read_into(
 
 
 def render_into(
-    folder: Path, specs: list[PageSpec], renderer: Renderer, *, skip: dict[str, str] | None = None
+    folder: Path, specs: list[PageSpec], renderer: Renderer, *, skip: dict[str, str] | None = None,
+    keep_partials: bool = False,
 ) -> dict[str, str]:
     """Render specs below ``folder``; return path → hash of the bytes.
 
@@ -84,7 +85,8 @@ def render_into(
     the processes first render the entry pages and each entry's partials
     (cards, archive lines), each for its own share of the entries; the lists,
     which repeat those partials, are rendered after, by processes that inherit
-    all of them.
+    all of them. With ``keep_partials`` (a long-lived builder's) the renderer
+    keeps them all, for the lists of the next builds.
     """
     n = workers()
     job = _RenderJob(folder, renderer, skip or {})
@@ -104,6 +106,8 @@ def render_into(
         with _pool(n, job) as pool:
             for part in pool.map(_render_chunk, [slice(i, None, n) for i in range(n)]):
                 hashes.update(part)
+        if keep_partials:
+            renderer.read_partials()
     finally:
         forget_packs(str(job.partials_dir))
         shutil.rmtree(job.partials_dir, ignore_errors=True)

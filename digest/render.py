@@ -26,6 +26,7 @@ from digest.stories import Story
 from digest.config import SiteConfig
 from digest.errors import TemplateError
 from digest.model import Entry, read_pack, slugify
+from digest.sitemap import entry_rows, page_rows, robots_txt, sitemap_files
 
 MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -160,6 +161,18 @@ class Renderer:
     def drop_unread_partials(self) -> None:
         """Forget partials that were only known by their place in a pack file."""
         self._partials = {k: v for k, v in self._partials.items() if type(v) is str}
+
+    def read_partials(self) -> None:
+        """Read every partial known by its place in a pack file (each pack at once)."""
+        places: dict[str, list] = {}
+        for key, held in self._partials.items():
+            if type(held) is tuple:
+                places.setdefault(held[0], []).append((key, held[1], held[2]))
+        for path, found in places.items():
+            with open(path, "rb") as fh:
+                data = fh.read()
+            for key, offset, length in found:
+                self._partials[key] = data[offset : offset + length].decode("utf-8")
 
     def _exists(self, name: str) -> bool:
         try:
@@ -354,26 +367,27 @@ def plan_site(
     ``Site.related``) let a long-lived builder reuse what did not change.
     """
     per = config.per_page
-    specs: list[PageSpec] = []
-    add = specs.append
     ids_memo = None
     if related_memo is not None:
         ids_memo = related_memo.setdefault("list ids", {})
         if len(ids_memo) > 4 * len(site.entries) + 1000:  # forget lists long gone
             ids_memo.clear()
     ids = _ListIds(site, ids_memo)
+    last = _LastEntryPages(site, related_memo)
+    parts = _Parts(related_memo, last.retold)
 
     pinned = ids.cards(site.pinned)
+    home = []
     for page in paginate(site.stream, per, ""):
         first = page.number == 1
-        add(PageSpec(f"{page.url}index.html", "index.html",
-                     {"page": page, "pinned": site.pinned if first else (), "page_url": page.url},
-                     ("home", page.number, page.count, pinned if first else "", ids.cards(page.entries))))
+        home.append(PageSpec(f"{page.url}index.html", "index.html",
+                             {"page": page, "pinned": site.pinned if first else (), "page_url": page.url},
+                             ("home", page.number, page.count, pinned if first else "", ids.cards(page.entries))))
+    parts.add(home)
 
     memo = {} if memo is None else memo
-    last = _LastEntryPages(site, related_memo)
     kept = last.specs
-    first_entry_page = len(specs)
+    entry_pages = []
     for entry in site.entries:
         spec = kept.get(entry.ident)
         if spec is None:
@@ -386,51 +400,110 @@ def plan_site(
                     f"{entry.url}index.html", "entry.html",
                     {"entry": entry, "also": also, "related": related, "page_url": entry.url}, key,
                 )
-        add(spec)
-    last.remember(specs[first_entry_page:])
+        entry_pages.append(spec)
+    last.remember(entry_pages)
+    parts.add(entry_pages, entry_rows(entry_pages, config, parts.rows) if parts.rows is not None else None)
 
-    add(PageSpec("tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": "tags/"},
-                 ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags))))
+    parts.add([PageSpec("tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": "tags/"},
+                        ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags)))])
     for tag in site.tags:
-        for page in paginate(site.cards(tag.entries), per, tag.url):
-            add(PageSpec(f"{page.url}index.html", "tag.html", {"tag": tag, "page": page, "page_url": page.url},
-                         ("tag", tag.name, len(tag.entries), page.number, page.count, ids.cards(page.entries))))
-        _plan_feeds(add, ids, tag.entries, config, title=f"{config.title}: {tag.name}", folder=tag.url)
+        if not parts.keep(("tag", tag.slug), (tag,), tag.entries):
+            specs = []
+            for page in paginate(site.cards(tag.entries), per, tag.url):
+                specs.append(PageSpec(f"{page.url}index.html", "tag.html", {"tag": tag, "page": page, "page_url": page.url},
+                                      ("tag", tag.name, len(tag.entries), page.number, page.count, ids.cards(page.entries))))
+            _plan_feeds(specs.append, ids, tag.entries, config, title=f"{config.title}: {tag.name}", folder=tag.url)
+            parts.made(("tag", tag.slug), (tag,), specs)
 
-    add(PageSpec("archive/index.html", "archives.html", {"years": site.years, "page_url": "archive/"},
-                 ("archives", tuple((y.year, tuple((m.month, len(m.entries)) for m in y.children)) for y in site.years))))
+    parts.add([PageSpec("archive/index.html", "archives.html", {"years": site.years, "page_url": "archive/"},
+                        ("archives", tuple((y.year, tuple((m.month, len(m.entries)) for m in y.children)) for y in site.years)))])
     for year in site.years:
-        periods = [year]
-        for month in year.children:
-            periods.append(month)
-            periods.extend(month.children)
-        for period in periods:
-            children = tuple((c.month, c.day, len(c.entries)) for c in period.children)
-            add(PageSpec(f"{period.url}index.html", "archive.html", {"period": period, "page_url": period.url},
-                         ("archive", period.year, period.month, period.day, children, ids.of(period.entries))))
+        if not parts.keep(("year", year.year), (year,)):
+            periods = [year]
+            for month in year.children:
+                periods.append(month)
+                periods.extend(month.children)
+            specs = []
+            for period in periods:
+                children = tuple((c.month, c.day, len(c.entries)) for c in period.children)
+                specs.append(PageSpec(f"{period.url}index.html", "archive.html", {"period": period, "page_url": period.url},
+                                      ("archive", period.year, period.month, period.day, children, ids.of(period.entries))))
+            parts.made(("year", year.year), (year,), specs)
 
     editions = site.editions
-    add(PageSpec("editions/index.html", "editions.html", {"editions": editions, "page_url": "editions/"},
-                 ("editions", tuple((e.label, len(e.entries), len(e.cards)) for e in editions))))
+    parts.add([PageSpec("editions/index.html", "editions.html", {"editions": editions, "page_url": "editions/"},
+                        ("editions", tuple((e.label, len(e.entries), len(e.cards)) for e in editions)))])
     for i, edition in enumerate(editions):
         newer = editions[i - 1] if i > 0 else None
         older = editions[i + 1] if i + 1 < len(editions) else None
-        add(PageSpec(f"{edition.url}index.html", "edition.html",
-                     {"edition": edition, "newer": newer, "older": older, "page_url": edition.url},
-                     ("edition", edition.label, newer and newer.label, older and older.label,
-                      ids.cards(edition.featured),
-                      tuple((name, slug, ids.cards(group)) for name, slug, group in edition.groups))))
+        if not parts.keep(("edition", edition.label), (edition, newer, older), edition.entries):
+            parts.made(("edition", edition.label), (edition, newer, older), [PageSpec(
+                f"{edition.url}index.html", "edition.html",
+                {"edition": edition, "newer": newer, "older": older, "page_url": edition.url},
+                ("edition", edition.label, newer and newer.label, older and older.label,
+                 ids.cards(edition.featured),
+                 tuple((name, slug, ids.cards(group)) for name, slug, group in edition.groups)))])
+    rest: list[PageSpec] = []
     newest = editions[: config.feed_limit]
     context = {"entries": (), "editions": newest, "title": f"{config.title}: weekly editions", "folder": "editions/"}
     key = ("editions-feed", tuple((e.label, ids.cards(e.cards)) for e in newest))
-    add(PageSpec("editions/feed.xml", "feed:atom", context, key))
-    add(PageSpec("editions/rss.xml", "feed:rss", context, key))
+    rest.append(PageSpec("editions/feed.xml", "feed:atom", context, key))
+    rest.append(PageSpec("editions/rss.xml", "feed:rss", context, key))
+    _plan_feeds(rest.append, ids, site.entries, config, title=config.title, folder="")
+    rest.append(PageSpec("search/index.html", "search.html", {"page_url": "search/"}, ("search",)))
+    rest.append(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
+    parts.add(rest)
+    parts.remember()
+    return parts.specs() + _plan_sitemap(parts, config)
 
-    _plan_feeds(add, ids, site.entries, config, title=config.title, folder="")
-    add(PageSpec("search/index.html", "search.html", {"page_url": "search/"}, ("search",)))
-    add(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
-    _plan_sitemap(add, specs, config, related_memo)
-    return specs
+
+class _Parts:
+    """The plan, part by part, each part with its sitemap lines.
+
+    A part planned from one group of the site (a tag, a year of the archive,
+    an edition) is kept by a long-lived builder, lines and all, and used again
+    while the group is the same object (``collect`` keeps the groups no change
+    touched), and for lists of cards, while none of its entries' stories
+    changed. Without a memo nothing is kept.
+    """
+
+    def __init__(self, memo: dict | None, retold: set[str]) -> None:
+        self.memo = memo
+        self.last: dict = memo.get("parts", {}) if memo is not None else {}
+        self.kept: dict = {}
+        self.retold = retold
+        self.parts: list[list] = []  # [specs, sitemap lines or None]
+        self.rows: dict | None = None  # sitemap lines, by page (see ``sitemap.page_rows``)
+        if memo is not None:
+            self.rows = memo.setdefault("sitemap rows", {})
+
+    def add(self, specs: list[PageSpec], rows: list[str] | None = None) -> None:
+        self.parts.append([specs, rows])
+
+    def keep(self, name: tuple, sources: tuple, cards=None) -> bool:
+        """Use the last plan's part ``name`` if it was made from the same
+        ``sources`` (and, given its ``cards``' entries, none was retold)."""
+        held = self.last.get(name)
+        if held is None or any(a is not b for a, b in zip(held[0], sources, strict=True)):
+            return False
+        if cards is not None and self.retold and not self.retold.isdisjoint(map(_URL, cards)):
+            return False
+        self.kept[name] = held
+        self.parts.append(held[1])
+        return True
+
+    def made(self, name: tuple, sources: tuple, specs: list[PageSpec]) -> None:
+        part = [specs, None]
+        self.kept[name] = (sources, part)
+        self.parts.append(part)
+
+    def remember(self) -> None:
+        if self.memo is not None:
+            self.memo["parts"] = self.kept
+
+    def specs(self) -> list[PageSpec]:
+        return [spec for specs, _ in self.parts for spec in specs]
+
 
 
 class _LastEntryPages:
@@ -452,6 +525,7 @@ class _LastEntryPages:
         self.tags = {slug: held[2] for slug, held in site.positions.items()}
         self.stories = {url: story_ident(story) for url, story in site.story_of.items()}
         self.specs: dict[str, PageSpec] = {}
+        self.retold: set[str] = set()  # URLs of the entries whose story changed since the last plan
         last = memo.get("entry pages") if memo is not None else None
         if last is None:
             return
@@ -459,12 +533,12 @@ class _LastEntryPages:
         changed: set[str] = set()  # identities of the entries whose page may have changed
         for slug, idents in self.tags.items():
             old = tags.get(slug)
-            if old is not None and old != idents:
+            if old is not None and old is not idents and old != idents:
                 start, end = _changed_span(old, idents)
                 changed.update(idents[max(0, start - RELATED) : end + RELATED])
             # (a new tag's entries are new, or changed: none has a spec to keep)
         if stories != self.stories:  # entries whose story changed (rare: a look at every kept page)
-            retold = {u for u in stories.keys() | self.stories.keys() if stories.get(u) != self.stories.get(u)}
+            retold = self.retold = {u for u in stories.keys() | self.stories.keys() if stories.get(u) != self.stories.get(u)}
             changed.update(ident for ident, spec in specs.items() if spec.context["entry"].url in retold)
         self.specs = {ident: spec for ident, spec in specs.items() if ident not in changed} if changed else specs
 
@@ -497,14 +571,18 @@ def _plan_feeds(add, ids: _ListIds, entries, config: SiteConfig, *, title: str, 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the protocol's limit)
 
 
-def _plan_sitemap(add, specs: list[PageSpec], config: SiteConfig, memo: dict | None) -> None:
+def _plan_sitemap(parts: _Parts, config: SiteConfig) -> list[PageSpec]:
     """``sitemap.xml`` (an index of ``sitemap-N.xml`` files past 50,000 pages) and ``robots.txt``."""
-    from digest.sitemap import robots_txt, sitemap_files
-
-    rows = memo.setdefault("sitemap rows", {}) if memo is not None else None
-    if rows is not None and len(rows) > 2 * len(specs):  # forget entries long gone
-        rows.clear()
-    for path, text in sitemap_files(specs, config, SITEMAP_LIMIT, rows):
-        add(PageSpec(path, "text:", {"text": text}, ("text", _hash(text))))
+    known = parts.rows
+    rows: list[str] = []
+    for part in parts.parts:
+        if part[1] is None:
+            part[1] = page_rows(part[0], config, known)
+        rows += part[1]
+    if known is not None and len(known) > 2 * len(rows) + 1000:  # forget pages long gone
+        known.clear()
+    specs = [PageSpec(path, "text:", {"text": text}, ("text", _hash(text)))
+             for path, text in sitemap_files(rows, config, SITEMAP_LIMIT)]
     text = robots_txt(config)
-    add(PageSpec("robots.txt", "text:", {"text": text}, ("text", _hash(text))))
+    specs.append(PageSpec("robots.txt", "text:", {"text": text}, ("text", _hash(text))))
+    return specs

@@ -27,19 +27,34 @@ def page_rows(specs, config, memo: dict | None = None) -> list[str]:
             if row is not None:
                 rows.append(row)
                 continue
-        if path == "index.html" or path.endswith("/index.html"):
-            path = path[: -len("index.html")]
-        when = f"<lastmod>{spec.context['entry'].date.isoformat()}</lastmod>" if entry else ""
-        row = f"<url><loc>{escape(config.absolute_url(path))}</loc>{when}</url>\n"
+        row = _row(spec, config)
         if memo is not None:
             memo[known] = row
         rows.append(row)
     return rows
 
 
-def sitemap_files(specs, config, limit: int, memo: dict | None = None) -> list[tuple[str, str]]:
-    """(path, text) of the sitemap files: one, or an index and its parts."""
-    rows = page_rows(specs, config, memo)
+def entry_rows(specs, config, memo: dict) -> list[str]:
+    """``page_rows`` of entry pages only: the lines remembered in ``memo`` looked up at once."""
+    rows = list(map(memo.get, [spec.key[1] for spec in specs]))
+    if None in rows:
+        for i, row in enumerate(rows):
+            if row is None:
+                spec = specs[i]
+                rows[i] = memo[spec.key[1]] = _row(spec, config)
+    return rows
+
+
+def _row(spec, config) -> str:
+    path = spec.path
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    when = f"<lastmod>{spec.context['entry'].date.isoformat()}</lastmod>" if spec.template == "entry.html" else ""
+    return f"<url><loc>{escape(config.absolute_url(path))}</loc>{when}</url>\n"
+
+
+def sitemap_files(rows: list[str], config, limit: int) -> list[tuple[str, str]]:
+    """(path, text) of the sitemap files of these lines (``page_rows``): one, or an index and its parts."""
     if len(rows) <= limit:
         return [("sitemap.xml", _urlset(rows))]
     parts = [rows[i : i + limit] for i in range(0, len(rows), limit)]

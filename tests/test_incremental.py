@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 import random
 import shutil
 import sys
@@ -235,6 +236,9 @@ def test_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path: Path, mo
     builder = Builder(load_config(root))
     assert builder.build().full
     assert _tree(root / "site") == _tree(serial)
+    # the builder keeps every entry's partials the workers made, for the lists of the next builds
+    partials = builder._renderer._partials
+    assert len(partials) >= 2 * 80 and all(type(html) is str for html in partials.values())
     # and an incremental rebuild after that, also through the workers
     rng = random.Random(12)
     for step in range(4):
@@ -290,3 +294,33 @@ def test_long_tag_lists_rebuilt_after_edits_match_cold_builds(tmp_path: Path) ->
         what = _edit(rng, root, step, touched)
         builder.build(touched)
         _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
+
+
+def test_a_story_told_under_other_tags_and_weeks_rebuilds_the_lists_that_show_it(tmp_path: Path) -> None:
+    """A copy from another outlet with other tags, a day earlier (maybe the
+    week before): the original's tag pages and edition show the story though
+    none of their own entries changed. Then the copy goes again."""
+    import re
+
+    root = generate(tmp_path / "root", 60, seed=41)
+    builder = Builder(load_config(root))
+    builder.build()
+    for step, path in enumerate(sorted((root / "content").rglob("*.md"))[5:50:9]):
+        text = path.read_text("utf-8")
+        day = re.search(r"^date: (\d{4}-\d\d-\d\d)", text, flags=re.M).group(1)
+        earlier = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+        copy = path.with_name(f"copy-{step}.md")
+        copy.write_text(
+            re.sub(r"^tags: \[.*\]$", "tags: [Elsewhere]",
+                   re.sub(r"^source: .*$", "source: Another Outlet",
+                          re.sub(r"^date: \d{4}-\d\d-\d\d", f"date: {earlier}", text, flags=re.M), flags=re.M),
+                   flags=re.M).replace('title: "', 'title: "Copy: ', 1),
+            "utf-8",
+        )
+        result = builder.build({copy})
+        assert any(p.startswith("tags/elsewhere/") for p in _tree(root / "site")), step
+        _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: copy of {path.name}")
+        assert result.written > 0
+        copy.unlink()
+        builder.build({copy})
+        _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: copy of {path.name} gone")
