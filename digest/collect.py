@@ -69,6 +69,10 @@ class Edition:
     entries: tuple[Entry, ...]  # every entry of the week, newest first
     featured: tuple[Entry, ...]  # story cards of featured entries
     groups: tuple[tuple[str, str, tuple[Entry, ...]], ...]  # (tag name, tag slug, story cards); "" slug: no tag
+    cards: tuple[Entry, ...] = field(init=False, repr=False, compare=False)  # every card, in the page's order
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cards", self.featured + tuple(e for _, _, group in self.groups for e in group))
 
     @property
     def url(self) -> str:
@@ -86,10 +90,6 @@ class Edition:
     def sunday(self) -> date:
         return self.monday + timedelta(days=6)
 
-    @property
-    def cards(self) -> tuple[Entry, ...]:
-        """Every story card of the edition, in the order the page shows them."""
-        return self.featured + tuple(e for _, _, group in self.groups for e in group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +195,9 @@ def collect(
     settings = (include_drafts, tz, story_threshold)
     last: _Last | None = memo.get("last")
     change = None
+    ids = set(map(id, ordered))
     if last is not None and last.settings == settings:
-        change = change_between(last.site.entries, ordered, most=max(64, len(ordered) // 8))
+        change = change_between(last.site.entries, ordered, max(64, len(ordered) // 8), last.ids, ids)
         if change is not None and not change:
             return last.site  # the same entries: the same site
     stories = find_stories(ordered, story_threshold, memo.setdefault("stories", {}))
@@ -212,7 +213,10 @@ def collect(
         tags = retag(last.site.tags, change, spellings)
         years = rearchive(last.site.years, change, _month, _year, _day)
     tag_names = {t.slug: t.name for t in tags}
-    shown = change_between(last.listed, listed, most=max(64, len(listed) // 8)) if change is not None else None
+    shown = None
+    if change is not None:  # the change to the cards (the same without stories)
+        same = listed is ordered and last.listed is last.site.entries
+        shown = change if same else change_between(last.listed, listed, max(64, len(listed) // 8))
     if shown is not None and last.tag_names == tag_names:
         editions = _reweek(last.site.editions, listed, change, shown, tz, tag_names, memo.setdefault("weeks", {}))
     else:
@@ -227,7 +231,7 @@ def collect(
         entries=ordered, tags=tags, years=years, stories=stories, story_of=story_of, pinned=pinned, stream=stream,
         editions=editions, positions=positions,
     )
-    memo["last"] = _Last(site, listed, tag_names, settings)
+    memo["last"] = _Last(site, ids, listed, tag_names, settings)
     return site
 
 
@@ -236,6 +240,7 @@ class _Last:
     """What the next call of ``collect`` with the same memo starts from."""
 
     site: Site
+    ids: set[int]  # of the site's entries
     listed: tuple[Entry, ...]  # one card per story, in the order of ``site.entries``
     tag_names: dict[str, str]
     settings: tuple

@@ -40,13 +40,16 @@ class Change:
         return bool(self.left or self.came)
 
 
-def change_between(old: tuple[Entry, ...], new: tuple[Entry, ...], most: int) -> Change | None:
+def change_between(old: tuple[Entry, ...], new: tuple[Entry, ...], most: int, old_ids: set[int] | None = None,
+                   new_ids: set[int] | None = None) -> Change | None:
     """The change from ``old`` to ``new``, or None when more than ``most`` entries left or came.
 
-    The entries of ``old`` are alive (the caller holds them), so no entry of
+    ``old_ids`` and ``new_ids``, the ids of each, are made when not given. The
+    entries of ``old`` are alive (the caller holds them), so no entry of
     ``new`` can have the id of one of them without being it.
     """
-    old_ids, new_ids = set(map(id, old)), set(map(id, new))
+    old_ids = set(map(id, old)) if old_ids is None else old_ids
+    new_ids = set(map(id, new)) if new_ids is None else new_ids
     gone = old_ids - new_ids
     came = new_ids - old_ids
     if len(gone) + len(came) > most:
