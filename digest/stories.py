@@ -86,6 +86,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from digest.model import Entry
+from digest.regroup import ORDER, change_between
 
 VERSION = 2  # of the sketch format and method: a sketch of another version reads as empty
 BINS = 64  # MinHash bins (a power of two)
@@ -386,43 +387,15 @@ def _outlet_key(source: str) -> str:
     return " ".join(source.casefold().split()).removeprefix("the ")
 
 
-def candidate_pairs(entries: Sequence[Entry], window: float = WINDOW, memo: dict | None = None) -> set[tuple[int, int]]:
+def candidate_pairs(entries: Sequence[Entry], window: float = WINDOW) -> set[tuple[int, int]]:
     """Index pairs (i < j) of entries that may report the same thing.
 
     Entries at most ``window`` seconds apart whose sketches share a MinHash
-    band or two significant numbers; never all pairs.
-
-    Time is cut into slices of ``window``; pairs only form within a slice or
-    between neighbouring ones, so the work is done per block of two slices.
-    ``memo`` (kept between builds) remembers each block's pairs by the
-    entries in it: after one edit only the blocks around it are looked at.
+    band or two significant numbers; never all pairs. One pass in time order
+    (then by file).
     """
-    times = [e.order[0] for e in entries]
-    order = sorted(range(len(entries)), key=times.__getitem__)
-    if memo is None:
-        return _block_pairs(entries, order, times, window)
-    slices: dict[int, list[int]] = defaultdict(list)
-    for i in order:
-        slices[int(times[i] // window)].append(i)
-    idents = [e.ident for e in entries]
-    pairs: set[tuple[int, int]] = set()
-    used: dict = {}
-    for number, members in slices.items():
-        block = slices.get(number - 1, []) + members
-        key = (window, *map(idents.__getitem__, block))
-        found = memo.get(key)
-        if found is None:
-            local = _block_pairs([entries[i] for i in block], list(range(len(block))), [times[i] for i in block], window)
-            found = tuple((entries[block[a]].ident, entries[block[b]].ident) for a, b in local)
-        used[key] = found
-        if found:
-            where = {entries[i].ident: i for i in block}
-            for a, b in found:
-                i, j = where[a], where[b]
-                pairs.add((i, j) if i < j else (j, i))
-    memo.clear()
-    memo.update(used)
-    return pairs
+    orders = [e.order for e in entries]
+    return _block_pairs(entries, sorted(range(len(entries)), key=orders.__getitem__), [o[0] for o in orders], window)
 
 
 def _block_pairs(entries: Sequence[Entry], order: list[int], times: list[float], window: float) -> set[tuple[int, int]]:
@@ -433,6 +406,58 @@ def _block_pairs(entries: Sequence[Entry], order: list[int], times: list[float],
     _collisions([_numbers_of(e.sketch) for e in entries], order, times, window, found.append)
     pairs.update(pair for pair, n in Counter(found).items() if n >= 2)
     return pairs
+
+
+class _Slices:
+    """The candidate pairs of a long-lived builder's entries, kept by slice of time.
+
+    Time is cut into slices of ``WINDOW``; pairs only form within a slice or
+    between neighbouring ones, so the pairs are found per block of two slices
+    (the same pairs one pass over every entry finds). After a change, only the
+    blocks of the slices that hold a changed entry are looked at again.
+    """
+
+    def __init__(self) -> None:
+        self.entries: tuple[Entry, ...] = ()
+        self.ids: set[int] = set()
+        self.slices: dict[int, list[Entry]] = {}  # slice number → its entries, in time order (then by file)
+        self.blocks: dict[int, list[tuple[Entry, Entry]]] = {}  # slice number → pairs with it and the one before
+
+    def pairs(self, entries: tuple[Entry, ...]) -> list[tuple[Entry, Entry]]:
+        """The candidate pairs of ``entries``, each pair newest first."""
+        ids = set(map(id, entries))
+        change = change_between(self.entries, entries, max(64, len(entries) // 8), self.ids, ids) if self.entries else None
+        if change is None:
+            self.slices = defaultdict(list)
+            for entry in sorted(entries, key=ORDER):
+                self.slices[int(entry.order[0] // WINDOW)].append(entry)
+            self.slices = dict(self.slices)
+            self.blocks = {number: self._block(number) for number in self.slices}
+        else:
+            came: dict[int, list[Entry]] = {}
+            for entry in change.entries:
+                came.setdefault(int(entry.order[0] // WINDOW), [])
+            for entry in change.came:
+                came[int(entry.order[0] // WINDOW)].append(entry)
+            for number, new in came.items():
+                members = [e for e in self.slices.get(number, ()) if id(e) not in change.gone] + new
+                if members:
+                    members.sort(key=ORDER)
+                    self.slices[number] = members
+                else:
+                    self.slices.pop(number, None)
+            for number in {n for slice_no in came for n in (slice_no, slice_no + 1)}:
+                if number in self.slices:
+                    self.blocks[number] = self._block(number)
+                else:
+                    self.blocks.pop(number, None)
+        self.entries, self.ids = entries, ids
+        return [pair for pairs in self.blocks.values() for pair in pairs]
+
+    def _block(self, number: int) -> list[tuple[Entry, Entry]]:
+        block = self.slices.get(number - 1, []) + self.slices[number]
+        local = _block_pairs(block, list(range(len(block))), [e.order[0] for e in block], WINDOW)
+        return [(block[j], block[i]) for i, j in local]  # (i < j: block[j] is the newer)
 
 
 def _collisions(keys: list, order: list[int], times: list[float], window: float, add) -> None:
@@ -503,7 +528,16 @@ def find_stories(
     for story_id, members in by_id.items():
         if len(members) > 1:
             stories.append(Story(story_id, _ordered(members)))
-    for group in _groups(free, threshold, memo):
+    if memo is None:
+        pairs = [(free[i], free[j]) if free[i].order > free[j].order else (free[j], free[i])
+                 for i, j in candidate_pairs(free)]
+        alike: dict = {}
+    else:
+        pairs = memo.setdefault("slices", _Slices()).pairs(tuple(free))
+        alike = memo.setdefault("alike", {})
+        if len(alike) > 4 * len(pairs) + 1000:  # forget pairs long gone
+            alike.clear()
+    for group in _groups(pairs, threshold, alike):
         members = _ordered(group)
         stories.append(Story(_auto_id(members[0]), members))
     stories.sort(key=lambda s: s.id)
@@ -511,63 +545,51 @@ def find_stories(
     return tuple(stories)
 
 
-def _groups(entries: Sequence[Entry], threshold: float, memo: dict | None = None) -> list[list[Entry]]:
-    outlets = _Lazy(lambda i: outlet_key(entries[i]))  # only entries in candidate pairs are asked
-    times = _Lazy(lambda i: entries[i].order[0])
+def _groups(pairs: Iterable[tuple[Entry, Entry]], threshold: float, alike: dict) -> list[list[Entry]]:
+    """Candidate pairs (newest first) joined into groups, strongest edges first;
+    ``alike`` remembers the similarity of a pair by the two entries' identities."""
     sketches: dict[int, _Sketch] = {}
-    alike: dict[tuple[int, int], float] = {}
 
-    def sim(i: int, j: int) -> float:
-        key = (i, j) if i < j else (j, i)
+    def sim(a: Entry, b: Entry) -> float:
+        key = (a.ident, b.ident) if a.ident < b.ident else (b.ident, a.ident)
         value = alike.get(key)
         if value is None:
-            a = sketches.get(i) or sketches.setdefault(i, _read(entries[i].sketch))
-            b = sketches.get(j) or sketches.setdefault(j, _read(entries[j].sketch))
-            value = alike[key] = _similarity(a, b)
+            x = sketches.get(id(a)) or sketches.setdefault(id(a), _read(a.sketch))
+            y = sketches.get(id(b)) or sketches.setdefault(id(b), _read(b.sketch))
+            value = alike[key] = _similarity(x, y)
         return value
 
     edges = []
-    for i, j in candidate_pairs(entries, memo=memo):
-        if outlets[i] is not None and outlets[i] == outlets[j]:
+    for a, b in pairs:
+        outlet = outlet_key(a)
+        if outlet is not None and outlet == outlet_key(b):
             continue  # one outlet twice: a double ingest, not a story
-        s = sim(i, j)
+        s = sim(a, b)
         if s >= threshold:
-            edges.append((-s, entries[i].source_path, entries[j].source_path, i, j))
-    edges.sort()
-    group_of = {}
-    groups: dict[int, list[int]] = {}
-    for _, _, _, i, j in edges:
-        gi, gj = group_of.get(i, i), group_of.get(j, j)
+            edges.append((-s, a.source_path, b.source_path, a, b))
+    edges.sort(key=lambda edge: edge[:3])
+    group_of: dict[int, int] = {}  # id of an entry → the key of its group
+    groups: dict[int, list[Entry]] = {}
+    for _, _, _, x, y in edges:
+        gi, gj = group_of.get(id(x), id(x)), group_of.get(id(y), id(y))
         if gi == gj:
             continue
-        a, b = groups.get(gi, [i]), groups.get(gj, [j])
+        a, b = groups.get(gi, [x]), groups.get(gj, [y])
         joined = a + b
-        named = [outlets[k] for k in joined if outlets[k] is not None]
+        named = [o for o in map(outlet_key, joined) if o is not None]
         if len(set(named)) != len(named):
             continue
-        span = [times[k] for k in joined]
+        span = [e.order[0] for e in joined]
         if max(span) - min(span) > WINDOW:
             continue
-        if any(sim(x, y) < threshold / 2 for x in a for y in b):
+        if any(sim(p, q) < threshold / 2 for p in a for q in b):
             continue
         keep, gone = (gi, gj) if len(a) >= len(b) else (gj, gi)
         groups[keep] = joined
         groups.pop(gone, None)
-        for k in joined:
-            group_of[k] = keep
-    return [[entries[k] for k in members] for members in groups.values()]
-
-
-class _Lazy(dict):
-    """``lazy[i]``: ``make(i)``, made on first use."""
-
-    def __init__(self, make) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, i: int):
-        value = self[i] = self.make(i)
-        return value
+        for e in joined:
+            group_of[id(e)] = keep
+    return list(groups.values())
 
 
 def _ordered(members: Iterable[Entry]) -> tuple[Entry, ...]:
