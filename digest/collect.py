@@ -187,6 +187,8 @@ def collect(
     """The site of these entries. ``memo`` (an empty dict, kept by a long-lived
     builder) lets the next call start from the last site and make again only
     the groups that hold a changed entry; the answer is the same."""
+    # (a single call keeps nothing: the stories are found in one pass, not block by block)
+    stories_memo = memo.setdefault("stories", {}) if memo is not None else None
     memo = {} if memo is None else memo
     chosen = [e for e in entries if include_drafts or not e.draft]
     chosen = unique_urls(chosen)
@@ -200,7 +202,7 @@ def collect(
         change = change_between(last.site.entries, ordered, max(64, len(ordered) // 8), last.ids, ids)
         if change is not None and not change:
             return last.site  # the same entries: the same site
-    stories = find_stories(ordered, story_threshold, memo.setdefault("stories", {}))
+    stories = find_stories(ordered, story_threshold, stories_memo)
     story_of = {e.url: story for story in stories for e in story.entries}
     listed = cards(ordered, story_of)
     pinned = tuple(e for e in listed if e.featured)
