@@ -89,6 +89,8 @@ class Renderer:
         self._feeds: dict[str, tuple[bytes, bytes]] = {}
         self._story_of: dict[str, Story] = {}
         self.env.globals["partial"] = self.partial
+        self.env.globals["cached"] = self.cached
+        self._cached: dict[tuple, Markup] = {}
 
     def template(self, name: str) -> jinja2.Template:
         try:
@@ -124,6 +126,16 @@ class Renderer:
         elif type(html) is tuple:  # stored in a pack file by another process
             html = self._partials[memo] = read_pack(*html)
         return Markup(html)
+
+    def cached(self, name: str, **context) -> Markup:
+        """A template whose output depends only on ``context`` (and the site's
+        settings), rendered once for each context (like Hugo's ``partialCached``):
+        the chrome that many pages share."""
+        key = (name, *sorted(context.items()))
+        html = self._cached.get(key)
+        if html is None:
+            html = self._cached[key] = Markup(self._render(self.template(name), name, context).strip())
+        return html
 
     PARTIALS = ("_card.html", "_archive_item.html")
 
@@ -240,6 +252,7 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
         url=lambda path="": base + path.lstrip("/"),
         absolute_url=config.absolute_url,
         generator=f"digest {__version__}",
+        nav_pages=frozenset(SITE_LINKS[name] for name in ("home", "tags", "archive", "editions", "search")),
     )
     env.filters["longdate"] = lambda dt, has_time=True: format_date(dt, lang, has_time)
     env.filters["month_name"] = lambda month: month_name(month, lang)
