@@ -215,7 +215,8 @@ def _numbers(text: str) -> list[int]:
         start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_.,:/-"):
             continue  # part of a code, an ordinal or a date
-        for key in _run_numbers(m.group(), m.group(1), text[m.end():m.end() + 1]):
+        end = m.end()
+        for key in _match_keys(m.group(), m.group(1), text[end:end + 1].isalnum()):
             if key not in found:
                 found.append(key)
                 if len(found) == MAX_NUMBERS:
@@ -223,12 +224,19 @@ def _numbers(text: str) -> list[int]:
     return found
 
 
-def _run_numbers(run: str, unit: str | None, after: str) -> list[int]:
-    """The numbers of a run of digits and separators (``1 068 280, 38,6``)."""
+@functools.lru_cache(maxsize=1 << 14)
+def _match_keys(run: str, unit: str | None, before_word: bool) -> tuple[int, ...]:
+    """``_run_numbers``, remembered: the same figures recur from entry to entry."""
+    return tuple(_run_numbers(run, unit, before_word))
+
+
+def _run_numbers(run: str, unit: str | None, before_word: bool) -> list[int]:
+    """The numbers of a run of digits and separators (``1 068 280, 38,6``);
+    ``before_word``: a letter or digit follows the run."""
     if unit:
         run = run[: -len(unit)]
     pieces = run.rstrip(" \u00a0\u202f.,:/").split()
-    if not unit and after.isalnum() and run[-1:].isdigit():
+    if not unit and before_word and run[-1:].isdigit():
         pieces.pop()  # ``3rd``, ``5th``: not a figure
     # Join digit groups written with spaces: 1 068 280.
     merged: list[str] = []
