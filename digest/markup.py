@@ -6,10 +6,10 @@ like never reach the site as live markup.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 
-import markdown
 import nh3
 
 # Cheap extensions only: tables and footnotes are common in curated notes;
@@ -33,7 +33,15 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+
+@functools.cache
+def _markdown():
+    """The Markdown converter, made on first use: plain prose never needs it."""
+    import markdown
+
+    return markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+
+
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
@@ -54,8 +62,9 @@ def render_markdown(text: str) -> str:
     fast = _plain_paragraphs(text)
     if fast is not None:
         return fast
-    _md.reset()
-    raw = _md.convert(text)
+    md = _markdown()
+    md.reset()
+    raw = md.convert(text)
     return sanitize(raw)
 
 

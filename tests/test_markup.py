@@ -1,6 +1,7 @@
 """Markdown rendering: the plain-prose fast path gives exactly Python-Markdown's output."""
 from __future__ import annotations
 
+import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ TEXT = st.lists(ALPHABET, max_size=60).map("".join)
 
 
 def _reference(text: str) -> str:
-    md = markup.markdown.Markdown(extensions=markup.EXTENSIONS, output_format="html")
+    md = markdown.Markdown(extensions=markup.EXTENSIONS, output_format="html")
     return markup.sanitize(md.convert(text))
 
 
