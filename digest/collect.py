@@ -13,7 +13,7 @@ from operator import attrgetter
 
 from digest.errors import DuplicateURLError
 from digest.model import Entry, Tag, slugify
-from digest.regroup import ORDER, Change, change_between, merged, rearchive, retag, sort_tags, tag_name
+from digest.regroup import ORDER, Change, change_between, merged, retag, sort_tags, tag_name
 from digest.stories import Story, find_stories
 
 RELATED = 4  # related entries shown on an entry page
@@ -213,7 +213,7 @@ def collect(
         tags, years = _tags(ordered), _archive(ordered)
     else:
         tags = retag(last.site.tags, change, spellings)
-        years = rearchive(last.site.years, change, _month, _year, _day)
+        years = _rearchive(last.site.years, change)
     tag_names = {t.slug: t.name for t in tags}
     shown = None
     if change is not None:  # the change to the cards (the same without stories)
@@ -402,6 +402,42 @@ def _archive(entries: tuple[Entry, ...]) -> tuple[Period, ...]:
     return tuple(
         _year(year, [_month(year, month, days) for month, days in months.items()]) for year, months in grouped.items()
     )
+
+
+def _rearchive(years: tuple[Period, ...], change: Change) -> tuple[Period, ...]:
+    """The archive after ``change``: only the days, months and years that hold a
+    changed entry are made again."""
+    came_on: dict[tuple[int, int], dict[int, list[Entry]]] = {}
+    for entry in change.entries:
+        d = entry.date
+        came_on.setdefault((d.year, d.month), {}).setdefault(d.day, [])
+    for entry in change.came:
+        d = entry.date
+        came_on[d.year, d.month][d.day].append(entry)
+    by_year = {y.year: y for y in years}
+    months_of: dict[int, dict[int, Period]] = {}
+    for (year, month), came_by_day in came_on.items():
+        if year not in months_of:
+            held = by_year.get(year)
+            months_of[year] = {m.month: m for m in held.children} if held else {}
+        months = months_of[year]
+        held = months.get(month)
+        days = {p.day: p for p in held.children} if held else {}
+        for day, came in came_by_day.items():
+            held = days.pop(day, None)
+            members = merged(held.entries if held else (), change, came)
+            if members:
+                days[day] = _day(year, month, day, members)
+        if days:
+            months[month] = _month(year, month, [days[d] for d in sorted(days, reverse=True)])
+        else:
+            months.pop(month, None)
+    for year, months in months_of.items():
+        if months:
+            by_year[year] = _year(year, [months[m] for m in sorted(months, reverse=True)])
+        else:
+            by_year.pop(year, None)
+    return tuple(by_year[y] for y in sorted(by_year, reverse=True))
 
 
 def _day(year: int, month: int, day: int, entries: list[Entry]) -> Period:

@@ -1,12 +1,14 @@
-"""The last site's groups, updated after a few of its entries changed.
+"""What changed between two builds' entries, and the tags updated for it.
 
 A long-lived builder (``digest serve``) groups the entries again after every
 save, and most groups (tags, days of the archive, weeks of the editions) hold
-none of the entries that changed. These functions take the last site's groups
-and the change (the entries that left, the entries that came) and make again
-only the groups it touches; every other group is the same object as before,
-so what is planned from it can be kept too. The answer is what grouping every
-entry afresh gives (``tests/test_collect_memo.py`` compares the two).
+none of the entries that changed. ``change_between`` finds the change (the
+entries that left, the entries that came), ``merged`` makes one group again
+from its last members and the change, and ``retag`` does so for the tags;
+``collect`` does the same for the archive and the editions. Every group the
+change does not touch is the same object as before, so what is planned from it
+can be kept too. The answer is what grouping every entry afresh gives
+(``tests/test_collect_memo.py`` compares the two).
 
 Entries are immutable and compared by identity: an entry that is edited,
 moved or renamed is a new object, so it leaves and comes back.
@@ -17,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
-from typing import Callable, Iterable
+from typing import Iterable
 
 from digest.model import Entry, Tag
 
@@ -110,43 +112,3 @@ def retag(tags: tuple[Tag, ...], change: Change, spellings: dict[str, Counter]) 
 def _spelling(entry: Entry, slug: str) -> str:
     return entry.tags[entry.tag_slugs.index(slug)]
 
-
-# -- the archive -----------------------------------------------------------------
-
-def rearchive(years: tuple, change: Change, month_of: Callable, year_of: Callable, day_of: Callable) -> tuple:
-    """The archive (years → months → days, newest first) after ``change``.
-
-    ``day_of(year, month, day, entries)``, ``month_of(year, month, days)`` and
-    ``year_of(year, months)`` make the periods, as ``collect`` does.
-    """
-    came_on: dict[tuple[int, int], dict[int, list[Entry]]] = {}
-    for entry in change.entries:
-        d = entry.date
-        came_on.setdefault((d.year, d.month), {}).setdefault(d.day, [])
-    for entry in change.came:
-        d = entry.date
-        came_on[d.year, d.month][d.day].append(entry)
-    by_year = {y.year: y for y in years}
-    months_of: dict[int, dict] = {}
-    for (year, month), came_by_day in came_on.items():
-        if year not in months_of:
-            held = by_year.get(year)
-            months_of[year] = {m.month: m for m in held.children} if held else {}
-        months = months_of[year]
-        held = months.get(month)
-        days = {p.day: p for p in held.children} if held else {}
-        for day, came in came_by_day.items():
-            held = days.pop(day, None)
-            members = merged(held.entries if held else (), change, came)
-            if members:
-                days[day] = day_of(year, month, day, members)
-        if days:
-            months[month] = month_of(year, month, [days[d] for d in sorted(days, reverse=True)])
-        else:
-            months.pop(month, None)
-    for year, months in months_of.items():
-        if months:
-            by_year[year] = year_of(year, [months[m] for m in sorted(months, reverse=True)])
-        else:
-            by_year.pop(year, None)
-    return tuple(by_year[y] for y in sorted(by_year, reverse=True))
