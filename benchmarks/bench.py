@@ -155,7 +155,7 @@ def to_pelican(corpus: Path, site: Path) -> None:
 
 def command(tool: str, site: Path, out: Path, hugo: str) -> list[str]:
     if tool == "digest":
-        return [sys.executable, "-m", "digest", "build", "--root", str(site), "--no-cache", "--output", str(out)]
+        return [sys.executable, "-m", "digest", "-v", "build", "--root", str(site), "--no-cache", "--output", str(out)]
     if tool == "hugo":
         return [hugo, "--quiet", "--source", str(site), "--destination", str(out)]
     return [sys.executable, "-m", "pelican", str(site / "content"), "-o", str(out), "-s", str(site / "pelicanconf.py")]
@@ -169,6 +169,8 @@ def cold(tools: list[str], sites: dict[str, Path], work: Path, n: int, runs: int
             out = work / f"out-{tool}-{n}-{run}"
             m = measure(command(tool, sites[tool], out, hugo), sites[tool], work / f"{out.name}.log")
             m["files"], m["html"] = count_files(out)
+            if tool == "digest":
+                m["steps"] = steps(work / f"{out.name}.log", m)
             got[tool].append(m)
             print(f"  {tool:8} N={n:<7} run {run + 1}: {m['wall']:7.2f} s wall, {m['cpu']:7.2f} s CPU, "
                   f"{m['rss_mib']:6.0f} MiB, {m['files']} files", flush=True)
@@ -177,8 +179,24 @@ def cold(tools: list[str], sites: dict[str, Path], work: Path, n: int, runs: int
         row = {"tool": tool, "n": n, "runs": len(ms), "walls": [m["wall"] for m in ms]}
         for key in ("wall", "cpu", "rss_mib", "tree_mib", "files", "html"):
             row[key] = statistics.median(m[key] for m in ms)
+        if tool == "digest":
+            row["steps"] = {step: [statistics.median(m["steps"][step][i] for m in ms) for i in (0, 1)]
+                            for step in ms[0]["steps"]}
         rows.append(row)
     return rows
+
+
+_STEP = re.compile(r"([a-z][a-z ]*) (\d+\.\d+) s \((\d+\.\d+) CPU-s\)")
+
+
+def steps(log: Path, run: dict) -> dict[str, list[float]]:
+    """Wall and CPU seconds of each step, from the last line of ``digest -v build``;
+    "start and exit": the rest of the run (Python, imports, exit)."""
+    line = next(line for line in reversed(log.read_text().splitlines()) if "CPU-s)" in line)
+    total = float(re.search(r" in (\d+\.\d+) s: ", line).group(1))
+    found = {step.strip(): [float(w), float(c)] for step, w, c in _STEP.findall(line.split(" s: ", 1)[1])}
+    rest = [run["wall"] - total, run["cpu"] - sum(cpu for _, cpu in found.values())]
+    return {"start and exit": rest, **found}
 
 
 # -- digest alone: warm and one-edit rebuilds --------------------------------
@@ -290,8 +308,9 @@ def tables(results: dict) -> str:
                      f"| {r['tree_mib']:.0f} | {r['files']:,} | {r['html']:,} | {ratios[0]} | {ratios[1]} |")
     lines += ["", "Cold builds, the median of the runs. Peak RSS: the largest single process (`wait4`); "
               "all processes: their RSS summed, sampled every 0.1 s (pages shared after a fork count once per process).", ""]
+    lines += time_steps(rows)
     if not results["digest"]:
-        return "\n".join(lines)
+        return "\n".join(lines + targets(results))
     lines += ["| N | cold, cache filled s | warm, nothing changed s | one entry edited, `digest build` s "
               "| one entry edited, in-process s (median / max) | files rendered / written per edit |",
               "|---:|---:|---:|---:|---:|---:|"]
@@ -301,7 +320,56 @@ def tables(results: dict) -> str:
     lines += ["", "digest alone: wall time of a fresh `digest build` process with the cache, except the in-process "
               "column: a second `Builder.build()` in the same process after one file is edited, as in `digest serve` "
               "(each edit changes a title, so the entry's URL moves).", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + targets(results))
+
+
+def time_steps(rows: list[dict]) -> list[str]:
+    """Where digest's cold builds spend their time, step by step (``digest -v build``)."""
+    sized = [r for r in rows if r["tool"] == "digest" and "steps" in r]
+    if not sized:
+        return []
+    names = list(sized[-1]["steps"])
+    lines = ["| step of a cold build | " + " | ".join(f"N = {r['n']:,}: wall s / CPU s" for r in sized) + " |",
+             "|---|" + "---:|" * len(sized)]
+    for name in names:
+        cells = [f"{r['steps'][name][0]:.2f} / {r['steps'][name][1]:.2f}" if name in r["steps"] else "–" for r in sized]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "digest's cold builds step by step (the median of the runs), as `digest -v build` reports them. "
+              "CPU counts the main process and its workers; \"start and exit\" is the rest of the run: starting "
+              "Python, imports, and exit.", ""]
+    return lines
+
+
+def targets(results: dict) -> list[str]:
+    """The speed targets (10,000 entries; 100,000 for the last), met or not, in these results."""
+    cold = {(r["tool"], r["n"]): r for r in results["cold"]}
+    dig = {r["n"]: r for r in results["digest"]}
+    rows = []
+
+    def check(what: str, shown: str, ok: bool | None) -> None:
+        rows.append(f"| {what} | {shown} | {'–' if ok is None else 'yes' if ok else '**no**'} |")
+
+    d, h, p = (cold.get((tool, 10000)) for tool in TOOLS)
+    if d and h:
+        check("cold build ≤ 0.7 × Hugo's wall time", f"{d['wall'] / h['wall']:.2f} × ({d['wall']:.2f} s / {h['wall']:.2f} s)",
+              d["wall"] <= 0.7 * h["wall"])
+    if d and p:
+        check("cold build ≥ 10 × faster than Pelican", f"{p['wall'] / d['wall']:.1f} × ({p['wall']:.2f} s / {d['wall']:.2f} s)",
+              p["wall"] >= 10 * d["wall"])
+    if 10000 in dig:
+        r = dig[10000]
+        check("warm build, nothing changed ≤ 1 s", f"{r['warm']:.2f} s", r["warm"] <= 1)
+        check("one entry edited, inside `digest serve` ≤ 0.1 s", f"{r['edit_serve']:.3f} s (max {r['edit_serve_max']:.3f})",
+              r["edit_serve"] <= 0.1)
+        check("one entry edited, a fresh `digest build` ≤ 0.5 s", f"{r['edit_build']:.2f} s", r["edit_build"] <= 0.5)
+    big = cold.get(("digest", 100000))
+    if big:
+        check("100,000 entries cold ≤ 60 s", f"{big['wall']:.1f} s", big["wall"] <= 60)
+        check("100,000 entries cold ≤ 1 GiB peak (largest process)", f"{big['rss_mib']:.0f} MiB", big["rss_mib"] <= 1024)
+    if not rows:
+        return []
+    return ["| target (10,000 entries unless said) | measured | met |", "|---|---:|---|", *rows,
+            "", "The targets of the speed issue, checked against the figures above.", ""]
 
 
 def plot(results: dict, path: Path) -> None:

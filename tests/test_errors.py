@@ -246,3 +246,17 @@ def test_the_command_says_its_line_through_a_pipe_and_exits_with_its_status(site
     assert failed.returncode == 1
     assert failed.stdout == "" and failed.stderr == f"error: {BAD_ENTRIES['missing-date'][1]}\n"
     assert tree_digest(root / "site") == before
+
+
+def test_a_verbose_build_says_where_its_time_went(sample_root: Path, caplog) -> None:
+    """``digest -v build`` ends with one line: each step's wall and CPU time."""
+    import logging
+    import re
+
+    caplog.set_level(logging.INFO, logger="digest")
+    assert main(["-v", "build", "--root", str(sample_root), "--no-search"]) == 0
+    line = next(r.getMessage() for r in caplog.records if r.name == "digest.build" and "rendered" in r.getMessage())
+    steps = re.findall(r"([a-z ]+) (\d+\.\d\d) s \((\d+\.\d\d) CPU-s\)", line.split(": ", 1)[1])
+    assert [s[0].strip() for s in steps] == ["scan", "read", "group", "plan", "render and write", "save"], line
+    total = float(re.search(r"in (\d+\.\d\d) s:", line).group(1))
+    assert sum(float(wall) for _, wall, _ in steps) <= total + 0.06, line
