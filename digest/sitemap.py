@@ -6,7 +6,7 @@ from html import escape as _html_escape
 
 def escape(text: str) -> str:
     """``&``, ``<`` and ``>`` escaped, as XML text needs (``xml.sax.saxutils.escape``
-    does the same, but importing it costs a fresh process 12 ms)."""
+    does the same, but importing it pulls in ``urllib.request``, ``http.client`` and ``ssl``)."""
     return _html_escape(text, quote=False)
 
 
