@@ -35,3 +35,25 @@ def missing(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(reason, pytrace=False)
     pytest.skip(reason)
+
+
+def feed_text(detail) -> str:
+    """The text a feed reader shows for a feedparser ``*_detail`` (title, summary):
+    HTML is read as HTML, and it must hold no element at all."""
+    import html
+    from html.parser import HTMLParser
+
+    if detail.type != "text/html":
+        return detail.value
+
+    class Elements(HTMLParser):
+        found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found.append(tag)
+
+    parser = Elements()
+    parser.found = []
+    parser.feed(detail.value)
+    assert parser.found == [], f"markup in a text field: {detail.value!r}"
+    return html.unescape(detail.value)
