@@ -89,14 +89,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="check links as if drafts were published")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("parse", help="parse scraped pages and print the result")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p = sub.add_parser("parse", help="parse scraped pages (or the pages of crawl archives) and print the result")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                   help="a page (.txt, .html) or a crawl archive (.warc, .warc.gz, .arc, .arc.gz)")
     p.add_argument("--json", action="store_true", help="print one JSON array, an object per file")
     p.add_argument("--root", type=Path, default=Path("."), help="site root (for its tag vocabulary and outlets)")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("ingest", help="turn scraped pages into entries under content/")
-    p.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    p = sub.add_parser("ingest", help="turn scraped pages and crawl archives into entries under content/")
+    p.add_argument("inputs", nargs="+", type=Path, metavar="FILE_OR_DIR",
+                   help="pages (.txt, .html), crawl archives (.warc[.gz], .arc[.gz]) or folders of them")
     p.add_argument("--root", type=Path, default=Path("."), help="site root (default: .)")
     p.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
     p.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")

@@ -10,8 +10,10 @@ import json
 import logging
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -20,11 +22,14 @@ from rich.text import Text
 
 from digest.errors import ContentError, DigestError, IngestError
 from digest.ingest.article import Article
+from digest.ingest.warc import CrawledPage, Skipped, is_archive, read_archive
 from digest.ingest.write import EntryWriter, Outcome, Status
 
 log = logging.getLogger(__name__)
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
+Job = Path | CrawledPage
+"""What one parse works on: a scraped file, or a page from a crawl archive."""
 NO_ARTICLE = "no recognisable article: no article text found"
 NO_ARTICLE_AT_ALL = "no recognisable article: neither a title nor article text found"
 PROGRESS_THRESHOLD = 20
@@ -55,27 +60,34 @@ def parse_page(path: Path, *, root: Path | None = None) -> Article:
 
     A page in which no article text was found is a failure too.
     """
+    return parse_job(path, root=root)
+
+
+def parse_job(job: Job, *, root: Path | None = None) -> Article:
+    """Parse a scraped file or a page from a crawl archive, never raising (see ``parse_page``)."""
+    source = job.source if isinstance(job, CrawledPage) else str(job)
     try:
-        from digest.ingest.parse import parse_file
+        from digest.ingest.parse import parse_crawled, parse_file
     except ImportError as exc:  # pragma: no cover - the parser is part of the package
-        return Article(source=str(path), error=f"the page parser is not available ({exc})")
+        return Article(source=source, error=f"the page parser is not available ({exc})")
     try:
-        article = parse_file(path, root=root)
+        article = parse_crawled(job, root=root) if isinstance(job, CrawledPage) else parse_file(job, root=root)
     except DigestError as exc:
-        return Article(source=str(path), error=exc.message)
+        return Article(source=source, error=exc.message)
     except Exception as exc:  # a parser bug must not sink the batch
-        log.exception("parsing %s failed", path)
-        return Article(source=str(path), error=f"internal error while parsing: {exc!r}")
+        log.exception("parsing %s failed", source)
+        return Article(source=source, error=f"internal error while parsing: {exc!r}")
     if not article.source:
-        article.source = str(path)
+        article.source = source
     if article.error is None and not any(p.strip() for p in article.body):
         article.error = NO_ARTICLE if article.title else NO_ARTICLE_AT_ALL
     return article
 
 
 def collect_pages(inputs: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
-    """Files as given, and ``*.txt``/``*.html``/``*.htm`` below each folder (hidden
-    ones skipped), each once. A folder with no pages gives a failed row."""
+    """Files as given, and pages (``*.txt``/``*.html``/``*.htm``) and crawl archives
+    (``*.warc[.gz]``, ``*.arc[.gz]``) below each folder (hidden ones skipped), each
+    once. A folder with neither gives a failed row."""
     pages: list[Path] = []
     problems: list[Outcome] = []
     seen: set[Path] = set()
@@ -91,13 +103,14 @@ def collect_pages(inputs: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
             found = sorted(
                 path
                 for path in item.rglob("*")
-                if path.suffix.lower() in PAGE_SUFFIXES
+                if (path.suffix.lower() in PAGE_SUFFIXES or is_archive(path))
                 and not any(part.startswith(".") for part in path.relative_to(item).parts)
                 and path.is_file()
             )
             if not found:
                 problems.append(Outcome(str(item), Status.FAILED,
-                                        reason="no pages (*.txt, *.html, *.htm) in this folder"))
+                                        reason="no pages (*.txt, *.html, *.htm) or crawl archives "
+                                               "(*.warc, *.warc.gz, *.arc, *.arc.gz) in this folder"))
             for path in found:
                 add(path)
         else:
@@ -105,18 +118,70 @@ def collect_pages(inputs: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
     return pages, problems
 
 
-def _with_progress(paths: list[Path], label: str) -> Iterator[Path]:
-    if len(paths) <= PROGRESS_THRESHOLD:
-        yield from paths
+@dataclass
+class CrawlCounts:
+    """What was found in each crawl archive, for the lines under the report."""
+
+    pages: Counter = field(default_factory=Counter)
+    skipped: dict[str, Counter] = field(default_factory=dict)
+    damaged: Counter = field(default_factory=Counter)
+
+    def skipped_total(self) -> int:
+        return sum(sum(c.values()) for c in self.skipped.values())
+
+    def lines(self) -> list[str]:
+        lines = []
+        for archive in self.pages.keys() | self.skipped.keys() | self.damaged.keys():
+            skipped = self.skipped.get(archive, Counter())
+            total = self.pages[archive] + sum(skipped.values()) + self.damaged[archive]
+            line = f"{archive}: {total} records: {self.pages[archive]} pages"
+            if self.damaged[archive]:
+                line += f", {self.damaged[archive]} damaged"
+            if skipped:
+                line += "; skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
+            lines.append(line)
+        return sorted(lines)
+
+
+def iter_work(paths: Iterable[Path], counts: CrawlCounts) -> Iterator[Job | Outcome]:
+    """The pages to parse, in order: each scraped file, and each page of each crawl
+    archive (its other records counted in ``counts``; a damaged one a failed row)."""
+    seen_urls: set[str] = set()
+    for path in paths:
+        if not is_archive(path):
+            yield path
+            continue
+        for record in read_archive(path, shown=str(path), seen_urls=seen_urls):
+            if isinstance(record, CrawledPage):
+                counts.pages[record.archive] += 1
+                yield record
+            elif isinstance(record, Skipped):
+                counts.skipped.setdefault(record.archive, Counter())[record.kind] += 1
+            else:
+                counts.damaged[record.archive] += 1
+                yield Outcome(record.source, Status.FAILED, reason=record.message)
+
+
+def _with_progress(items: Iterable, label: str, *, total: int | None, counts: CrawlCounts | None = None) -> Iterator:
+    """``items`` as they come, with a progress bar on stderr for large or
+    streamed batches: pages done, pages per second, and what was skipped."""
+    if total is not None and total <= PROGRESS_THRESHOLD:
+        yield from items
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    count_column = MofNCompleteColumn() if total is not None else TextColumn("{task.completed}")
+    columns = (TextColumn("{task.description}"), BarColumn(), count_column,
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+    started = time.monotonic()
     with Progress(*columns, console=progress_console(), transient=True) as progress:
-        task = progress.add_task(label, total=len(paths))
-        for path in paths:
-            yield path
-            progress.advance(task)
+        task = progress.add_task(label, total=total, rate="")
+        for done, item in enumerate(items, 1):
+            yield item
+            rate = f"{done / max(time.monotonic() - started, 1e-6):.1f} pages/s"
+            if counts is not None and counts.skipped_total():
+                rate += f", {counts.skipped_total()} records skipped"
+            progress.update(task, advance=1, rate=rate)
 
 
 def progress_console() -> Console:
@@ -131,16 +196,29 @@ def _stdout_console() -> Console:
     return console
 
 
+def _as_article(item: Article | Outcome) -> Article:
+    if isinstance(item, Outcome):
+        return Article(source=item.source, error=item.reason)
+    return item
+
+
 def run_parse(args: argparse.Namespace) -> int:
-    """``digest parse [--json] FILE...``: exit status 1 when any file failed."""
+    """``digest parse [--json] FILE...``: exit status 1 when any page failed."""
     root = getattr(args, "root", None)
-    articles = [parse_page(path, root=root) for path in _with_progress(list(args.files), "Parsing")]
+    files = list(args.files)
+    counts = CrawlCounts()
+    total = None if any(is_archive(p) for p in files) else len(files)
+    work = iter_work(files, counts)
+    parsed = (item if isinstance(item, Outcome) else parse_job(item, root=root) for item in work)
+    articles = [_as_article(a) for a in _with_progress(parsed, "Parsing", total=total, counts=counts)]
     if args.json:
         json.dump([a.to_json() for a in articles], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write("\n".join(summarize(a) for a in articles))
     sys.stdout.flush()
+    for line in counts.lines():
+        print(line, file=sys.stderr)
     return 1 if any(a.error for a in articles) else 0
 
 
@@ -225,12 +303,15 @@ def run_ingest(args: argparse.Namespace) -> int:
     )
     root = Path(getattr(args, "root", None) or ".")
     pages, outcomes = collect_pages(args.inputs)
-    for path in _with_progress(pages, "Ingesting"):
-        article = parse_page(path, root=root)
-        outcome = writer.ingest(article)
-        log.info("%s: %s %s", path, outcome.status.value, outcome.path or "")
+    counts = CrawlCounts()
+    total = None if any(is_archive(p) for p in pages) else len(pages)
+    work = iter_work(pages, counts)
+    parsed = (item if isinstance(item, Outcome) else parse_job(item, root=root) for item in work)
+    for item in _with_progress(parsed, "Ingesting", total=total, counts=counts):
+        outcome = item if isinstance(item, Outcome) else writer.ingest(item)
+        log.info("%s: %s %s", outcome.source, outcome.status.value, outcome.path or "")
         outcomes.append(outcome)
-    print_report(outcomes, dry_run=args.dry_run)
+    print_report(outcomes, dry_run=args.dry_run, archives=counts.lines())
     return 1 if any(o.status.is_problem for o in outcomes) else 0
 
 
@@ -243,8 +324,10 @@ def _shown(path: Path | None) -> str:
         return str(path)
 
 
-def print_report(outcomes: list[Outcome], *, dry_run: bool = False, console: Console | None = None) -> None:
-    """The table of what was written, skipped and why, then a one-line summary."""
+def print_report(outcomes: list[Outcome], *, dry_run: bool = False, console: Console | None = None,
+                 archives: Iterable[str] = ()) -> None:
+    """The table of what was written, skipped and why, then a line for each crawl
+    archive (``archives``: what it held), then a one-line summary."""
     console = console or _stdout_console()
     table = Table(show_header=True, header_style="bold", show_lines=False)
     table.add_column("Page", overflow="fold")
@@ -274,4 +357,6 @@ def print_report(outcomes: list[Outcome], *, dry_run: bool = False, console: Con
     summary = f"{len(outcomes)} {noun}: " + (", ".join(parts) if parts else "nothing to do")
     if dry_run:
         summary += " (dry run: nothing was written)"
+    for line in archives:
+        console.print(Text(line))
     console.print(Text(summary))

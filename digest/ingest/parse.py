@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from digest.errors import IngestError
@@ -18,6 +19,7 @@ from digest.ingest.language import detect_language
 from digest.ingest.outlets import OutletKnowledge, load_outlets
 from digest.ingest.tags import load_vocabulary
 from digest.ingest.text import PageFacts, parse_dump
+from digest.ingest.warc import CrawledPage, page_text
 
 log = logging.getLogger(__name__)
 
@@ -74,27 +76,56 @@ def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Art
     )
 
 
-def parse_text(text: str, source: str, *, root: Path | None = None) -> Article:
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """What a crawl archive says about a page: where and when it was fetched."""
+
+    url: str | None = None
+    date: str | None = None
+    """``YYYY-MM-DD``"""
+
+
+def _with_fetch(facts: PageFacts, fetch: Fetch | None) -> PageFacts:
+    """The archive's URL and fetch date win over what the page says."""
+    if fetch is not None:
+        if fetch.url:
+            facts.source_url = fetch.url
+        if fetch.date:
+            facts.crawl_date = fetch.date
+    return facts
+
+
+def parse_text(text: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None) -> Article:
     """Parse a plain-text dump of a news page."""
     knowledge = load_outlets(root)
     facts = parse_dump(text, knowledge, load_vocabulary(root))
-    return to_article(facts, source, knowledge)
+    return to_article(_with_fetch(facts, fetch), source, knowledge)
 
 
-def parse_html(html: str, source: str, *, root: Path | None = None) -> Article:
+def parse_html(html: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None) -> Article:
     """Parse an HTML page (body and metadata by trafilatura)."""
     from digest.ingest.html import extract_html
 
     knowledge = load_outlets(root)
     facts = extract_html(html, knowledge, load_vocabulary(root))
-    return to_article(facts, source, knowledge)
+    return to_article(_with_fetch(facts, fetch), source, knowledge)
 
 
-def parse_page(text: str, source: str, *, root: Path | None = None) -> Article:
+def parse_page(text: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None) -> Article:
     """Parse page text, HTML or dump, told apart by content."""
     if looks_like_html(text):
-        return parse_html(text, source, root=root)
-    return parse_text(text, source, root=root)
+        return parse_html(text, source, root=root, fetch=fetch)
+    return parse_text(text, source, root=root, fetch=fetch)
+
+
+def parse_crawled(page: CrawledPage, *, root: Path | None = None) -> Article:
+    """Parse a page taken from a crawl archive; one that does not decode gets ``error`` set."""
+    try:
+        text = page_text(page)
+        return parse_page(text, page.source, root=root, fetch=Fetch(page.url or None, page.crawl_date))
+    except IngestError as exc:
+        log.info("%s", exc)
+        return Article(source=page.source, error=exc.message)
 
 
 def parse_file(path: Path, *, root: Path | None = None) -> Article:

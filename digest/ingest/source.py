@@ -100,7 +100,7 @@ def decode_page(data: bytes) -> DecodedPage:
         raise IngestError("file is empty" if not data else "file is empty (only whitespace)")
     page = _decode_with_bom(data)
     if page is None:
-        _refuse_binary(data)
+        refuse_binary(data)
         page = _try_utf8(data) or _decode_legacy(data)
     if not page.text.strip():
         raise IngestError("file is empty (only whitespace)")
@@ -119,7 +119,8 @@ def _decode_with_bom(data: bytes) -> DecodedPage | None:
     return None
 
 
-def _refuse_binary(data: bytes) -> None:
+def refuse_binary(data: bytes) -> None:
+    """Raise IngestError when the bytes are an image, an archive or otherwise binary."""
     for signature, kind in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise IngestError(f"binary file ({kind}), not a text or HTML page")
