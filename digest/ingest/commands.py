@@ -109,8 +109,8 @@ def collect_pages(inputs: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
             )
             if not found:
                 problems.append(Outcome(str(item), Status.FAILED,
-                                        reason="no pages (*.txt, *.html, *.htm) or crawl archives "
-                                               "(*.warc, *.warc.gz, *.arc, *.arc.gz) in this folder"))
+                                        reason="no pages (*.txt, *.html, *.htm) in this folder, "
+                                               "nor crawl archives (*.warc[.gz], *.arc[.gz])"))
             for path in found:
                 add(path)
         else:
