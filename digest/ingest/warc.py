@@ -29,9 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from digest.errors import IngestError
 from digest.ingest.source import MAX_PAGE_BYTES, decode_page, refuse_binary
 from digest.ingest.write import normalize_url
@@ -99,10 +96,21 @@ class Damaged:
 Record = CrawledPage | Skipped | Damaged
 
 
-class _QuietIterator(ArchiveIterator):
-    """warcio's iterator without its own warnings on stderr (``err_count`` still counts them)."""
+def _iterator(fh: BinaryIO):
+    """warcio's iterator (imported only when an archive is read), without its own
+    warnings on stderr: ``err_count`` still counts them."""
+    from warcio.archiveiterator import ArchiveIterator
 
-    INC_RECORD = ""
+    class QuietIterator(ArchiveIterator):
+        INC_RECORD = ""
+
+    return QuietIterator(fh, arc2warc=True)
+
+
+def _read_errors() -> tuple[type[Exception], ...]:
+    from warcio.exceptions import ArchiveLoadFailed
+
+    return (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError)
 
 
 # ---------------------------------------------------------------- classification
@@ -220,7 +228,6 @@ def _next_start(fh: BinaryIO, after: int, gzipped: bool) -> int | None:
 
 
 _WRONG_LENGTH = "damaged record: it is not followed by a blank line (its Content-Length is wrong)"
-_READ_ERRORS = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError)
 
 
 def _read_from(fh: BinaryIO, start: int, shown: str, seen: set[str], *, quiet: bool):
@@ -229,7 +236,7 @@ def _read_from(fh: BinaryIO, start: int, shown: str, seen: set[str], *, quiet: b
     (looking for the next record after a damaged one), a start where nothing
     can be read returns None instead: it was not a record start."""
     fh.seek(start)
-    iterator = _QuietIterator(fh, arc2warc=True)
+    iterator = _iterator(fh)
     records = iter(iterator)
     pending: Record | None = None
     pending_offset = start
@@ -240,7 +247,7 @@ def _read_from(fh: BinaryIO, start: int, shown: str, seen: set[str], *, quiet: b
             record = next(records)
         except StopIteration:
             record = None
-        except _READ_ERRORS as exc:
+        except _read_errors() as exc:
             if not read_any and quiet:
                 return None
             if pending is not None:
@@ -260,6 +267,8 @@ def _read_from(fh: BinaryIO, start: int, shown: str, seen: set[str], *, quiet: b
 
 
 def _damage(exc: Exception) -> str:
+    from warcio.exceptions import ArchiveLoadFailed
+
     if isinstance(exc, ArchiveLoadFailed):
         text = " ".join(str(exc).split())
         if "non-chunked gzip" in text:
