@@ -34,6 +34,7 @@ from digest.collect import collect
 from digest.config import SiteConfig
 from digest.content import find_entries, scan_entries
 from digest.errors import DuplicateURLError
+from digest.i18n import catalog_files
 from digest.model import Entry, forget_packs
 from digest.output import Staging, marker_stamp
 from digest.parallel import read_entries, read_into, render_into
@@ -467,6 +468,9 @@ def _templates_digest(config: SiteConfig) -> str:
         for path in sorted(folder.rglob("*.html")) + sorted(folder.rglob("*.xml")):
             h.update(str(path).encode())
             h.update(path.read_bytes())
+    for path in catalog_files(config.locales_dir):  # the theme's words: digest's and the site's
+        h.update(str(path).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 

@@ -47,6 +47,11 @@ class SiteConfig:
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
+    @property
+    def locales_dir(self) -> Path:
+        """The site's own translations of the theme (``locales/<lang>/LC_MESSAGES/digest.po``)."""
+        return self.root / "locales"
+
     def absolute_url(self, path: str) -> str:
         """``path`` is relative to the site root (``2023/03/10/x/``)."""
         return self.base_url + path.lstrip("/")

@@ -43,8 +43,16 @@ def feed_pair(
     atom_url: str,
     rss_url: str,
     editions=None,
+    words=None,
 ) -> tuple[bytes, bytes]:
-    """(Atom, RSS) bytes for the newest ``feed_limit`` entries, or one item per weekly edition."""
+    """(Atom, RSS) bytes for the newest ``feed_limit`` entries, or one item per weekly edition.
+
+    ``words`` (a :class:`digest.i18n.Language`) gives the feed's language and
+    the words and dates of the editions' items; by default the site's."""
+    if words is None:
+        from digest.i18n import Language
+
+        words = Language(config.language)
     fg = FeedGenerator()
     fg.id(config.absolute_url(page_url))
     subtitle = config.description or title
@@ -52,7 +60,7 @@ def feed_pair(
     fg.subtitle(subtitle)
     fg.link(href=config.absolute_url(page_url), rel="alternate")
     fg.link(href=config.absolute_url(atom_url), rel="self")
-    fg.language(config.language)
+    fg.language(words.code)
     fg.generator("digest", version=__version__)
     if editions is not None:
         newest = max((e.entries[0].date for e in editions), default=_EPOCH)
@@ -60,7 +68,7 @@ def feed_pair(
         newest = entries[0].date if entries else _EPOCH
     fg.updated(newest)
     fg.lastBuildDate(newest)
-    texts = [_edition_item(fg, edition, config) for edition in editions or ()]
+    texts = [_edition_item(fg, edition, config, words) for edition in editions or ()]
     full = config.feed_content == "full"
     for entry in entries[: config.feed_limit]:
         fe = fg.add_entry(order="append")
@@ -124,14 +132,13 @@ def cut_html(fragment: str, limit: int, link: str) -> str:
     return sanitize(head) + f'\n<p><a href="{escape(link)}">The whole entry is on the digest.</a></p>'
 
 
-def _edition_item(fg: FeedGenerator, edition, config: SiteConfig) -> tuple:
+def _edition_item(fg: FeedGenerator, edition, config: SiteConfig, words) -> tuple:
     """One week: its stories as links, featured first, then by tag; (item, title, summary)."""
     link = config.absolute_url(edition.url)
     fe = fg.add_entry(order="append")
     fe.id(link)
     fe.guid(link, permalink=True)
-    monday, sunday = edition.monday, edition.sunday
-    title = f"Week {edition.week}, {edition.year}: {monday:%-d %B} – {sunday:%-d %B %Y}"
+    title = words.edition_title(edition)
     fe.title(title)
     fe.link(href=link, rel="alternate")
     newest = edition.entries[0].date
@@ -139,8 +146,8 @@ def _edition_item(fg: FeedGenerator, edition, config: SiteConfig) -> tuple:
     fe.updated(newest)
     sections = []
     if edition.featured:
-        sections.append(("Featured", edition.featured))
-    sections.extend((name or "Other news", group) for name, _, group in edition.groups)
+        sections.append((words.featured(), edition.featured))
+    sections.extend((name or words.other_news(), group) for name, _, group in edition.groups)
     parts = []
     for heading, group in sections:
         items = "".join(
@@ -149,8 +156,7 @@ def _edition_item(fg: FeedGenerator, edition, config: SiteConfig) -> tuple:
             for e in group
         )
         parts.append(f"<h2>{escape(heading)}</h2><ul>{items}</ul>")
-    count = len(edition.cards)
-    summary = f"{count} {'story' if count == 1 else 'stories'} from the week of {monday:%-d %B %Y}."
+    summary = words.edition_summary(edition)
     fe.summary(summary)
     fe.content("".join(parts), type="html")
     return fe, title, summary

@@ -25,19 +25,10 @@ from digest.collect import RELATED, Site, paginate
 from digest.stories import Story
 from digest.config import SiteConfig
 from digest.errors import TemplateError
+from digest.i18n import Language
 from digest.model import Entry, read_pack, slugify
 from digest.sitemap import entry_rows, page_rows, robots_txt, sitemap_files
 
-MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "ru": ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-           "сентября", "октября", "ноября", "декабря"],
-    "kk": ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
-           "қыркүйек", "қазан", "қараша", "желтоқсан"],
-}
-MONTHS_NOMINATIVE_RU = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль",
-                        "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]
 FEED_KINDS = ("atom", "rss")
 SITE_LINKS = {
     "home": "", "tags": "tags/", "archive": "archive/", "editions": "editions/", "search": "search/",
@@ -84,7 +75,8 @@ class Renderer:
 
     def __init__(self, config: SiteConfig, bytecode_dir: Path | None = None) -> None:
         self.config = config
-        self.env = make_environment(config, bytecode_dir)
+        self.language = site_language(config)
+        self.env = make_environment(config, bytecode_dir, self.language)
         self._partials: dict[tuple[str, str], str] = {}
         self._feeds: dict[str, tuple[bytes, bytes]] = {}
         self._story_of: dict[str, Story] = {}
@@ -207,10 +199,15 @@ class Renderer:
         ctx = spec.context
         pair = self._feeds.pop(ctx["folder"], None)
         if pair is None:
+            words, title = self.language, self.config.title
+            if ctx.get("editions") is not None:
+                title = words.editions_title(title)
+            elif ctx.get("tag"):
+                title = words.tag_feed_title(title, ctx["tag"])
             pair = feed_pair(
-                ctx["entries"], self.config, title=ctx["title"], page_url=ctx["folder"],
+                ctx["entries"], self.config, title=title, page_url=ctx["folder"],
                 atom_url=f"{ctx['folder']}feed.xml", rss_url=f"{ctx['folder']}rss.xml",
-                editions=ctx.get("editions"),
+                editions=ctx.get("editions"), words=words,
             )
             self._feeds[ctx["folder"]] = pair
         return pair[FEED_KINDS.index(spec.template[5:])]
@@ -226,7 +223,7 @@ class Renderer:
             raise TemplateError(f"{exc.message} (while rendering /{where})", path=template.filename) from None
 
 
-def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, language: Language | None = None) -> jinja2.Environment:
     """The Jinja2 environment of a site; ``bytecode_dir`` keeps compiled
     templates between processes (Jinja2 checks each against its source)."""
     cache = None
@@ -242,36 +239,46 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates on every use
+        extensions=["jinja2.ext.i18n"],
     )
     base = config.base_path
-    lang = config.language if config.language in MONTHS else "en"
+    language = language or site_language(config)
     env.globals.update(
         site=config,
+        lang=language.code,  # the language of the page
         # the links every page has, made once rather than on every page
         links={name: escape(base + path) for name, path in SITE_LINKS.items()},  # escaped once
         url=lambda path="": base + path.lstrip("/"),
         absolute_url=config.absolute_url,
         generator=f"digest {__version__}",
         nav_pages=frozenset(SITE_LINKS[name] for name in ("home", "tags", "archive", "editions", "search")),
+        week=lambda edition: language.week(edition.year, edition.week),
+        pagefind_translations=language.pagefind_translations,
     )
-    env.filters["longdate"] = lambda dt, has_time=True: format_date(dt, lang, has_time)
-    env.filters["month_name"] = lambda month: month_name(month, lang)
+    env.install_gettext_translations(language.gettext_, newstyle=True)
+    env.filters["longdate"] = language.longdate
+    env.filters["month_name"] = language.month_name
+    env.filters["day_month"] = language.day_month
+    env.filters["period_name"] = lambda period: period_name(period, language)
+    env.filters["number"] = language.number
     env.filters["tag_slug"] = slugify
-    env.filters["shortrange"] = lambda start, end: date_range(start, end, lang)
+    env.filters["shortrange"] = language.date_range
     env.globals["news_article"] = lambda entry: news_article(entry, config)
     return env
 
 
-def date_range(start, end, lang: str = "en") -> str:
-    """``13–19 March 2023``, ``27 February – 5 March 2023``, ``26 December 2022 – 1 January 2023``."""
-    months = MONTHS.get(lang, MONTHS["en"])
-    if lang == "kk":
-        return f"{format_date(start, lang, False)} – {format_date(end, lang, False)}"
-    if start.year != end.year:
-        return f"{start.day} {months[start.month - 1]} {start.year} – {end.day} {months[end.month - 1]} {end.year}"
-    if start.month != end.month:
-        return f"{start.day} {months[start.month - 1]} – {end.day} {months[end.month - 1]} {end.year}"
-    return f"{start.day}–{end.day} {months[end.month - 1]} {end.year}"
+def site_language(config: SiteConfig) -> Language:
+    """The words and dates of the site's language (its own ``locales/`` laid over digest's)."""
+    return Language(config.language, config.locales_dir)
+
+
+def period_name(period, language: Language) -> str:
+    """The heading of an archive page: ``2023``, ``January 2023``, ``31 January 2023``."""
+    if period.month is None:
+        return str(period.year)
+    if period.day is None:
+        return language.month_year(period.year, period.month)
+    return language.longdate(period, has_time=False)
 
 
 def news_article(entry: Entry, config: SiteConfig) -> dict:
@@ -298,22 +305,6 @@ def news_article(entry: Entry, config: SiteConfig) -> dict:
     if entry.teaser:
         data["description"] = entry.teaser
     return data
-
-
-def format_date(dt, lang: str = "en", has_time: bool = True) -> str:
-    """``31 January 2023, 15:38`` (``31 января 2023, 15:38``, ``2023 жылғы 31 қаңтар, 15:38``)."""
-    months = MONTHS.get(lang, MONTHS["en"])
-    if lang == "kk":
-        text = f"{dt.year} жылғы {dt.day} {months[dt.month - 1]}"
-    else:
-        text = f"{dt.day} {months[dt.month - 1]} {dt.year}"
-    return f"{text}, {dt:%H:%M}" if has_time else text
-
-
-def month_name(month: int, lang: str = "en") -> str:
-    if lang == "ru":
-        return MONTHS_NOMINATIVE_RU[month - 1].capitalize()
-    return MONTHS.get(lang, MONTHS["en"])[month - 1].capitalize()
 
 
 def story_ident(story: Story | None) -> str:
@@ -425,7 +416,7 @@ def plan_site(
             for page in paginate(site.cards(tag.entries), per, tag.url):
                 specs.append(PageSpec(f"{page.url}index.html", "tag.html", {"tag": tag, "page": page, "page_url": page.url},
                                       ("tag", tag.name, len(tag.entries), page.number, page.count, ids.cards(page.entries))))
-            _plan_feeds(specs.append, ids, tag.entries, config, title=f"{config.title}: {tag.name}", folder=tag.url)
+            _plan_feeds(specs.append, ids, tag.entries, config, tag=tag.name, folder=tag.url)
             parts.made(("tag", tag.slug), (tag,), specs)
 
     parts.add([PageSpec("archive/index.html", "archives.html", {"years": site.years, "page_url": "archive/"},
@@ -458,11 +449,11 @@ def plan_site(
                  tuple((name, slug, ids.cards(group)) for name, slug, group in edition.groups)))])
     rest: list[PageSpec] = []
     newest = editions[: config.feed_limit]
-    context = {"entries": (), "editions": newest, "title": f"{config.title}: weekly editions", "folder": "editions/"}
+    context = {"entries": (), "editions": newest, "folder": "editions/"}
     key = ("editions-feed", tuple((e.label, ids.cards(e.cards)) for e in newest))
     rest.append(PageSpec("editions/feed.xml", "feed:atom", context, key))
     rest.append(PageSpec("editions/rss.xml", "feed:rss", context, key))
-    _plan_feeds(rest.append, ids, site.entries, config, title=config.title, folder="")
+    _plan_feeds(rest.append, ids, site.entries, config, tag="", folder="")
     rest.append(PageSpec("search/index.html", "search.html", {"page_url": "search/"}, ("search",)))
     rest.append(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
     parts.add(rest)
@@ -573,10 +564,11 @@ def _changed_span(old: tuple, new: tuple) -> tuple[int, int]:
     return start, len(new) - end
 
 
-def _plan_feeds(add, ids: _ListIds, entries, config: SiteConfig, *, title: str, folder: str) -> None:
+def _plan_feeds(add, ids: _ListIds, entries, config: SiteConfig, *, tag: str, folder: str) -> None:
+    """The Atom and RSS feeds of a list (the site's, with no ``tag``)."""
     newest = entries[: config.feed_limit]
-    context = {"entries": newest, "title": title, "folder": folder}
-    key = ("feed", title, ids.of(newest))
+    context = {"entries": newest, "tag": tag, "folder": folder}
+    key = ("feed", tag, ids.of(newest))
     add(PageSpec(f"{folder}feed.xml", "feed:atom", context, key))
     add(PageSpec(f"{folder}rss.xml", "feed:rss", context, key))
 

@@ -55,7 +55,7 @@ class SiteSources:
         self.root = config.root
         self.config_file = config.root / CONFIG_NAME
         self.content = config.content_dir
-        self.trees = (config.templates_dir, config.static_dir)
+        self.trees = (config.templates_dir, config.static_dir, config.locales_dir)
         self.skip = (config.output_dir, config.cache_dir)
 
     def folders(self) -> list[tuple[Path, bool]]:

@@ -81,7 +81,7 @@ def test_entry_page_shows_its_fields(built_sample: Path) -> None:
 def test_tag_index_counts_and_case_merge(built_sample: Path) -> None:
     index = (built_sample / "tags/index.html").read_text("utf-8")
     # "Elections" (3 entries) and "elections" (1) are one tag, shown in the usual spelling.
-    assert '<a href="/digest/tags/elections/">Elections</a> <span class="count">4</span>' in index
+    assert '<a href="/digest/tags/elections/">Elections</a> <span class="count" title="4 entries">4</span>' in index
     assert "/tags/secret/" not in index
 
 
