@@ -46,6 +46,9 @@ Warnings (the entry builds, but probably not as meant):
   entries use counts as known (the digest has grown a tag of its own), unless
   it reads like a misspelling of a vocabulary tag (a ``difflib`` ratio of 0.9
   or more: ``Obsevers`` for ``Observers``, but not ``E-voting`` for ``Voting``);
+* ``translation``: a string of the theme that the site's language shows in
+  English (no catalog translates it: neither digest's nor the site's
+  ``locales/<lang>/LC_MESSAGES/digest.po``), or a language with no catalog at all;
 * ``duplicate``: two entries from the same outlet, at most three days apart,
   with nearly the same text, figures and names (``digest.stories.similarity``
   of 0.7 or more): probably one report ingested twice. Reported on the later
@@ -141,6 +144,7 @@ def check_site(config: SiteConfig, *, now: datetime | None = None) -> tuple[list
     entries, clashes = _publishable(read, config)
     findings.extend(clashes)
     findings.extend(_links(read, entries, config))
+    findings.extend(_translations(config))
     findings.sort(key=lambda f: f.key)
     return findings, len(files)
 
@@ -217,6 +221,16 @@ def _fields(item: _Read, languages: set[str], now: datetime) -> Iterable[Finding
         yield warn("lang", f"'{entry.lang}' is not one of the digest's languages ({listed})")
     if entry.date > now:
         yield warn("date", f"{entry.date.isoformat()} is in the future")
+
+
+# ------------------------------------------------------------ translations
+
+def _translations(config: SiteConfig) -> Iterable[Finding]:
+    """The theme's strings each language of the site shows in English (see ``digest.i18n``)."""
+    from digest.i18n import untranslated
+
+    for path, line, message in untranslated([config.language], config.locales_dir, config.root):
+        yield Finding(path, line, "warning", "translation", message)
 
 
 # ------------------------------------------------------------ tags

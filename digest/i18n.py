@@ -124,7 +124,8 @@ def read_catalog(path: Path, lang: str) -> Catalog:
         raise ConfigError(f"cannot read the catalog ({exc})", path=path) from None
     except Exception as exc:  # babel's PoFileError and friends
         line = getattr(exc, "lineno", None)
-        raise ConfigError(f"not a valid gettext catalog ({exc})", path=path, line=line) from None
+        raise ConfigError(f"not a valid gettext catalog ({exc})", path=path,
+                          line=line + 1 if isinstance(line, int) else None) from None
 
 
 def merged_catalog(lang: str, site_locales: Path | None = None) -> Catalog:
@@ -140,6 +141,10 @@ def merged_catalog(lang: str, site_locales: Path | None = None) -> Catalog:
             merged.mime_headers = rule
         for message in catalog:
             if message.id and not message.fuzzy and _translated(message):
+                problems = message.check(catalog)  # placeholders the page could not fill
+                if problems:
+                    raise ConfigError(f"{message.id!r}: {problems[0]}", path=path, line=message.lineno)
+                merged.delete(message.id, message.context)  # (setting an id already held keeps its string)
                 merged[message.id] = message
     return merged
 
@@ -173,6 +178,36 @@ def missing_messages(lang: str, site_locales: Path | None = None) -> list[str]:
         return []
     catalog = merged_catalog(lang, site_locales)
     return [msgid for msgid in source_messages() if catalog.get(msgid) is None]
+
+
+def untranslated(langs, site_locales: Path | None, root: Path) -> list[tuple[str, int, str]]:
+    """What ``digest check`` says of the site's languages: (file, line, message)
+    for each theme string a language shows in English, and for a language
+    without any catalog. ``file`` is relative to ``root`` when below it."""
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return str(path)
+
+    found = []
+    for lang in langs:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        paths = catalog_paths(lang, site_locales)
+        if not paths:
+            where = f"locales/{lang}/LC_MESSAGES/{DOMAIN}.po"
+            found.append(("digest.toml", 1, f"digest has no catalog for '{lang}': the theme is shown in English "
+                                            f"(translate it in {where})"))
+            continue
+        own = paths[-1]
+        lines = {}
+        for message in read_catalog(own, lang):
+            if message.id:
+                lines[message.id if isinstance(message.id, str) else message.id[0]] = message.lineno or 1
+        for msgid in missing_messages(lang, site_locales):
+            found.append((shown(own), lines.get(msgid, 1), f"{msgid!r} is not translated into {lang}: shown in English"))
+    return found
 
 
 @dataclass
