@@ -9,7 +9,9 @@ class Article:
     """A clean article parsed from a scraped page (text dump or HTML).
 
     ``published`` is ISO 8601: ``YYYY-MM-DDTHH:MM[:SS][±HH:MM]``, or
-    ``YYYY-MM-DD`` when the page gives no time, or None.
+    ``YYYY-MM-DD`` when the page gives no time, or None. ``body`` is plain text,
+    a paragraph (or list item, heading, table) an item; ``markdown``, when the page had
+    structure (HTML), is the same body as the entry's Markdown.
     """
 
     source: str
@@ -22,6 +24,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     language: str | None = None
     body: list[str] = field(default_factory=list)
+    markdown: str | None = None
     photo_credit: str | None = None
     crawl_date: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -45,6 +48,8 @@ class Article:
         }
         if self.source_url is not None:
             data["source_url"] = self.source_url
+        if self.markdown is not None:
+            data["markdown"] = self.markdown
         if self.error is not None:
             data["error"] = self.error
         return data

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from digest.ingest.dates import DateMatch, PageDate, find_month_day
+from digest.ingest.facts import PageFacts
 from digest.ingest.lines import (
     BLANK,
     BYLINE,
@@ -32,9 +32,6 @@ from digest.ingest.lines import (
 )
 from digest.ingest.outlets import OutletKnowledge
 from digest.ingest.tags import TagVocabulary, split_tags
-
-if TYPE_CHECKING:
-    from digest.ingest.text import PageFacts
 
 _HASHTAGS = re.compile(r"(?:^|\s)#[^\s#]+")
 _NAME_WORD = r"[\w&\-]*(?:\.[\w\-]+)*"  # Bayan.media, Zakon.kz: dots only inside a word
@@ -175,7 +172,7 @@ def _tags_from_label(i: int, lines: list[Line], vocabulary: TagVocabulary,
     return tags, "\n".join(parts), used
 
 
-def _outlet_from_attribution(body: list[str], k: OutletKnowledge) -> tuple[str | None, bool]:
+def outlet_from_attribution(body: list[str], k: OutletKnowledge) -> tuple[str | None, bool]:
     for paragraph in body[:2] + body[-1:]:
         for pattern in _ATTRIBUTION:
             m = pattern.search(paragraph)
@@ -288,7 +285,7 @@ def pick_outlet(facts: PageFacts, header: list[Line], lines: list[Line], datelin
                 facts.outlet, facts.outlet_from = outlet.name, "source"
                 return
     # 3. "…, Kazinform reports" / "передает Tabys News"
-    attributed, known = _outlet_from_attribution(facts.body, k)
+    attributed, known = outlet_from_attribution(facts.body, k)
     if attributed and known:
         facts.outlet, facts.outlet_from = attributed, "attribution"
         return

@@ -1,103 +1,42 @@
-"""HTML pages: trafilatura finds the article and its metadata, the text rules clean it.
+"""HTML pages: the article whole, with its structure, and the page's own metadata.
 
-trafilatura gives the main text (one paragraph a line), title, author, date, tags,
-canonical URL and site name. The text goes through the same reading as a text dump
-(datelines, captions, ``Photo:`` / ``Read also`` lines, labelled author and tags), and
-the metadata wins where it is more reliable: the title, a full publication timestamp
-(``article:published_time``, ``<time datetime>``, JSON-LD ``datePublished``, with its
-offset), the author and the keywords. The outlet is the agency in the dateline, else
-the site's name mapped through ``outlets.toml``.
+trafilatura finds the article and hands it back as a tree of paragraphs,
+subheadings, lists, quotes and tables (``html_markdown``); digest's HTML rules
+(``html_body``) take out what they can name — a caption, a ``Read also`` link, a
+subscription box, a related-stories list — and say so in a warning when that is
+more than a sentence. Nothing else is cut: the text-dump rule that keeps only the
+longest run of prose is not used on HTML.
+
+The fields come from the markup in order of trust (``metadata``: JSON-LD, then
+OpenGraph and ``article:`` meta, then ``<time datetime>``), then from the page's
+visible text (a date element, a byline, ``Tags:``), then from trafilatura's own
+metadata (htmldate for the date). The title loses the site's name
+(``Headline | Site``). The outlet is the agency in the dateline, a ``Source:`` line
+or an attribution in the text, else the site's name mapped through ``outlets.toml``.
 """
 from __future__ import annotations
 
-import json
+import html as html_entities
 import logging
 import re
+from urllib.parse import urlsplit
 
-from digest.ingest.dates import PageDate, find_date, parse_date
+from digest.ingest.dates import PageDate, find_date
+from digest.ingest.facts import PageFacts
+from digest.ingest.fields import outlet_from_attribution
+from digest.ingest.html_body import clean_blocks
+from digest.ingest.html_markdown import HEADING, PARAGRAPH, article_blocks, blocks_markdown
 from digest.ingest.lines import caption_credit, clean_author, collapse
-from digest.ingest.outlets import OutletKnowledge
+from digest.ingest.metadata import PageMeta, page_metadata
+from digest.ingest.outlets import OutletKnowledge, fold
 from digest.ingest.tags import TagVocabulary, split_tags
-from digest.ingest.text import PageFacts, parse_dump
 
 log = logging.getLogger(__name__)
 
-_PUBLISHED_META = (
-    "article:published_time", "og:published_time", "datePublished", "pubdate", "publishdate",
-    "publish_date", "date", "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date",
-)
 _DATE_CLASS = re.compile(r"date|time|publish|posted|datetime", re.IGNORECASE)
 _CAPTION_CLASS = re.compile(r"caption|credit|photo|copyright|source", re.IGNORECASE)
 _TAGS_CLASS = re.compile(r"(?<![a-z])tags?(?![a-z])|keywords|topics", re.IGNORECASE)
-_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
-
-
-def _tree(html: str):
-    from trafilatura import load_html
-
-    return load_html(html)
-
-
-def _meta_dates(tree) -> list[str]:
-    values: list[str] = []
-    for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
-        if key in _PUBLISHED_META and meta.get("content"):
-            values.append(meta.get("content"))
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        values.extend(_ld_dates(data))
-    for el in tree.iter("time"):
-        if el.get("datetime"):
-            values.append(el.get("datetime"))
-    return values
-
-
-def _ld_dates(data) -> list[str]:
-    found: list[str] = []
-    if isinstance(data, dict):
-        value = data.get("datePublished")
-        if isinstance(value, str):
-            found.append(value)
-        for child in data.values():
-            if isinstance(child, (dict, list)):
-                found.extend(_ld_dates(child))
-    elif isinstance(data, list):
-        for item in data:
-            found.extend(_ld_dates(item))
-    return found
-
-
-def _ld_keywords(tree) -> list[str]:
-    """``keywords`` of a JSON-LD article (a list, or one comma-separated string)."""
-    found: list[str] = []
-
-    def walk(data) -> None:
-        if isinstance(data, dict):
-            value = data.get("keywords")
-            if isinstance(value, str):
-                found.append(value)
-            elif isinstance(value, list):
-                found.extend(v for v in value if isinstance(v, str))
-            for child in data.values():
-                if isinstance(child, (dict, list)):
-                    walk(child)
-        elif isinstance(data, list):
-            for item in data:
-                walk(item)
-
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
-            try:
-                walk(json.loads(script.text))
-            except ValueError:
-                continue
-    return found
+_TITLE_PARTS = re.compile(r"\s+(?:[|–—·•»›:~]|::|-{1,2})\s+")
 
 
 def _visible_date(tree) -> PageDate | None:
@@ -117,34 +56,17 @@ def _visible_date(tree) -> PageDate | None:
     return None
 
 
-def _published(tree, trafilatura_date: str | None) -> PageDate | None:
-    best: PageDate | None = None
-    for value in _meta_dates(tree):
-        found = find_date(value.strip())
-        if found is None:
-            found_value = parse_date(value.strip(), fallback=True, languages=("en", "ru", "kk"))
-        else:
-            found_value = found.value
-        if found_value is not None and (best is None or (found_value.has_time and not best.has_time)):
-            best = found_value
-            if best.has_time:
-                break
-    if best is None or not best.has_time:
-        visible = _visible_date(tree)
-        if visible is not None and (best is None or (visible.has_time and visible.as_date() == best.as_date())):
-            best = visible
-    if best is None and trafilatura_date:
-        found = find_date(trafilatura_date)
-        best = found.value if found else None
-    return best
-
-
 def _marker(el) -> str:
     return f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
 
 
+def _in_footer(el) -> bool:
+    return any(a.tag == "footer" or "footer" in _marker(a).lower() for a in el.iterancestors())
+
+
 def _photo_credit(tree, k: OutletKnowledge) -> str | None:
-    """``Photo: …`` / ``© …`` in a figure caption or a credit element."""
+    """``Photo: …`` / ``© …`` in a figure caption or a credit element; the site's
+    copyright line (``© 2027 Site``, in the footer) credits no photo."""
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
@@ -154,7 +76,7 @@ def _photo_credit(tree, k: OutletKnowledge) -> str | None:
         if not text or len(text) > 300:
             continue
         credit = caption_credit(text, k)
-        if credit:
+        if credit and not credit[:4].isdigit() and not _in_footer(el):
             return credit
     return None
 
@@ -177,20 +99,6 @@ def _page_tags(tree, k: OutletKnowledge, vocabulary: TagVocabulary) -> tuple[lis
     return [], ""
 
 
-def _title(title: str | None, sitename: str | None, k: OutletKnowledge) -> str | None:
-    if not title:
-        return None
-    title = collapse(title)
-    if (sitename and title.casefold() == collapse(sitename).casefold()) or k.outlet_named(title):
-        return None  # the site's name alone: the page has no headline of its own
-    m = _TITLE_SUFFIX.search(title)
-    if m:
-        suffix = m.group(0).strip(" |–—-")
-        if (sitename and suffix.casefold() == sitename.casefold()) or k.outlet_named(suffix):
-            title = title[:m.start()].rstrip()
-    return title or None
-
-
 def _tags(raw, vocabulary: TagVocabulary) -> list[str]:
     values = raw if isinstance(raw, list) else [raw] if raw else []
     tags: list[str] = []
@@ -202,48 +110,168 @@ def _tags(raw, vocabulary: TagVocabulary) -> list[str]:
     return tags
 
 
-def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> PageFacts:
-    """Read an HTML page into ``PageFacts``."""
-    from trafilatura import bare_extraction
 
-    tree = _tree(html)
-    if tree is None:
-        facts = PageFacts()
-        facts.warnings.append("no article text found")
-        return facts
-    doc = bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=False,
-                          include_images=False, deduplicate=False)
-    text = doc.text if doc is not None and doc.text else ""
-    title = _title(doc.title if doc else None, doc.sitename if doc else None, k)
-    # the dump rules see the title on top, as on a page, so they can tell it from the body
-    facts = parse_dump(f"{title}\n\n{text}" if title else text, k, vocabulary)
-    facts.warnings = [w for w in facts.warnings if w != "no title found"]
-    if title:
-        facts.title = title
-    elif facts.title is None:
-        facts.warnings.append("no title found")
-    published = _published(tree, doc.date if doc else None)
-    if published is not None:
-        facts.date, facts.date_source = published, "metadata"
-    if doc is None:
-        return facts
-    labels = k.labels.get("author", ()) + k.labels.get("byline", ())
-    if doc.author:
-        facts.author = clean_author(doc.author.split(";")[0], labels)
-    tags = _tags(doc.tags, vocabulary) or _tags(_ld_keywords(tree), vocabulary)
-    if tags:
-        facts.tags, facts.tags_line = tags, ", ".join(tags)
-    elif not facts.tags:
-        facts.tags, facts.tags_line = _page_tags(tree, k, vocabulary)
-    if facts.photo_credit is None:
-        facts.photo_credit = _photo_credit(tree, k)
-    facts.source_url = doc.url or None
-    # the agency in the dateline or a credit in the text names a wire story's outlet; else the site
-    if facts.outlet_from not in ("dateline", "source", "attribution"):
-        site = collapse(doc.sitename or "")
-        outlet = k.outlet_named(site) or k.outlet_in(site) or (k.outlet_named(doc.hostname) if doc.hostname else None)
+
+def _site_keys(names: list[str]) -> set[str]:
+    """Ways a site's name is written: ``The Beachbody Blog``, ``beachbody.com``, ``Beachbody``."""
+    keys = set()
+    for name in names:
+        key = fold(name).strip(" .")
+        if key:
+            keys.add(key)
+            keys.add(re.sub(r"^www\.", "", key))
+            keys.add(re.sub(r"(?:\.co|\.com)?\.[a-z]{2,12}$", "", re.sub(r"^www\.", "", key)))
+    return keys
+
+
+def clean_title(title: str | None, others: list[str], site_names: list[str],
+                k: OutletKnowledge) -> tuple[str | None, str | None]:
+    """The headline without the site's name, and the name taken off (or None).
+
+    ``Headline | Site`` loses ``Site`` when it is the site's name (``og:site_name``,
+    the publisher, the host), a known outlet, or when another of the page's titles
+    (``og:title``, the ``<h1>``) is the headline alone; what follows the site's name
+    goes with it (``Headline | Site - its slogan``). ``Site – Headline`` loses a
+    leading part only when it is the site's name or a known outlet.
+    """
+    if not title:
+        return None, None
+    title = collapse(html_entities.unescape(title) if "&" in title else title)
+    keys = _site_keys(site_names)
+    if fold(title) in keys or k.outlet_named(title):
+        return None, None  # the site's name alone: no headline
+    parts = _TITLE_PARTS.split(title)
+    if len(parts) < 2:
+        return title, None
+    seps = _TITLE_PARTS.findall(title)
+    other_keys = {fold(html_entities.unescape(o)) for o in others if o}
+
+    def is_site(part: str) -> bool:
+        return fold(part).strip(" .") in keys or k.outlet_named(part) is not None
+
+    # the longest head that another title confirms, or whose tail is the site
+    for cut in range(len(parts) - 1, 0, -1):
+        head = "".join(p + s for p, s in zip(parts[:cut], seps[:cut], strict=False))[: -len(seps[cut - 1])]
+        head = head.rstrip()
+        tail = "".join(s + p for s, p in zip(seps[cut - 1:], parts[cut:], strict=False)).strip(" |–—·•»›:~-")
+        if fold(head) in other_keys or is_site(parts[cut]):
+            return head, tail
+    if is_site(parts[0]):
+        return title[len(parts[0]) + len(seps[0]):].strip(), parts[0]
+    return title, None
+
+
+def _pick_title(meta: PageMeta, doc, site_names: list[str], k: OutletKnowledge) -> tuple[str | None, str | None]:
+    candidates = [meta.title, doc.title if doc is not None else None, meta.html_title]
+    candidates = [c for c in candidates if c]
+    for title in candidates:
+        cleaned, suffix = clean_title(title, [c for c in candidates if c is not title], site_names, k)
+        if cleaned:
+            return cleaned, suffix
+    return None, None
+
+
+def _date(meta: PageMeta, tree, body_date, doc) -> tuple[PageDate | None, str | None]:
+    """The publication date: the markup's; else htmldate's (trafilatura's date), which
+    weighs every date on the page; else a date element or a date line in the body. A
+    visible date of the same day adds the time a date-only value lacks."""
+    best, source = meta.published, meta.published_from
+    if best is None and doc is not None and doc.date:
+        found = find_date(doc.date)
+        if found is not None:
+            best, source = found.value, "htmldate"
+    if best is None or not best.has_time:
+        visible, where = _visible_date(tree), "a date element"
+        if visible is None and body_date is not None:
+            visible, where = body_date.value, "a date line"
+        if visible is not None and (best is None or (visible.has_time and visible.as_date() == best.as_date())):
+            best, source = visible, where
+    return best, source
+
+
+def _outlet(facts: PageFacts, agency: str | None, meta: PageMeta, doc, source_line: str | None,
+            k: OutletKnowledge) -> None:
+    if agency:
+        outlet = k.agency(agency)
+        facts.outlet, facts.outlet_from = (outlet.name if outlet else agency), "dateline"
+        return
+    if source_line:
+        outlet = k.outlet_named(source_line) or k.outlet_in(source_line)
+        if outlet:
+            facts.outlet, facts.outlet_from = outlet.name, "source"
+            return
+    attributed, known = outlet_from_attribution(facts.body, k)
+    if attributed and known:
+        facts.outlet, facts.outlet_from = attributed, "attribution"
+        return
+    hostname = (doc.hostname if doc is not None else None) or (urlsplit(facts.source_url).hostname
+                                                                if facts.source_url else None)
+    for site in (meta.site_name, doc.sitename if doc is not None else None):
+        site = collapse(site or "")
+        outlet = (k.outlet_named(site) or k.outlet_in(site)) if site else None
         if outlet is not None:
             facts.outlet, facts.outlet_from = outlet.name, "site"
-        elif site:
-            facts.outlet, facts.outlet_from = site, "site"
+            return
+    if hostname:
+        outlet = k.outlet_named(hostname) or k.outlet_named(re.sub(r"^www\.", "", hostname))
+        if outlet is not None:
+            facts.outlet, facts.outlet_from = outlet.name, "site"
+            return
+    site = collapse(meta.site_name or (doc.sitename if doc is not None else "") or "")
+    if site:
+        facts.outlet, facts.outlet_from = site, "site"
+
+
+def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> PageFacts:
+    """Read an HTML page into ``PageFacts``."""
+    from trafilatura import bare_extraction, load_html
+
+    facts = PageFacts()
+    tree = load_html(html)
+    if tree is None:
+        facts.warnings.append("no article text found")
+        return facts
+    meta = page_metadata(tree)
+    doc = bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=True,
+                          include_images=False, include_formatting=False, include_links=False,
+                          deduplicate=False, url=meta.url)
+    facts.source_url = meta.url or (doc.url if doc is not None else None) or None
+    facts.language = meta.language
+    blocks = article_blocks(doc.body, facts.source_url) if doc is not None and doc.body is not None else []
+    site_names = [n for n in (meta.site_name, doc.sitename if doc else None, doc.hostname if doc else None) if n]
+    facts.title, _ = _pick_title(meta, doc, site_names, k)
+    if facts.title is None:
+        facts.warnings.append("no title found")
+    # the headline printed again on top of the body
+    if blocks and blocks[0].kind in (HEADING, PARAGRAPH) and facts.title and fold(blocks[0].text) == fold(facts.title):
+        blocks = blocks[1:]
+    body = clean_blocks(blocks, k)
+    facts.warnings.extend(body.warnings())
+    facts.body = [b.text for b in body.blocks]
+    facts.markdown = blocks_markdown(body.blocks) if body.blocks else None
+    agency = None
+    for block in body.blocks[:3]:
+        if block.kind != PARAGRAPH:
+            continue
+        found = k.dateline(block.text)
+        if found is not None:
+            facts.dateline, agency = found.place, found.agency
+            break
+
+    facts.date, facts.date_source = _date(meta, tree, body.date, doc)
+    author_labels = k.labels.get("author", ()) + k.labels.get("byline", ())
+    author = meta.author or (doc.author if doc is not None else None) or body.author_line
+    if author:
+        facts.author = clean_author(author.split(";")[0], author_labels)
+    tags = _tags(meta.tags, vocabulary) or _tags(doc.tags if doc is not None else None, vocabulary)
+    if tags:
+        facts.tags, facts.tags_line = tags, ", ".join(tags)
+    elif body.tags_line:
+        facts.tags, facts.tags_line = split_tags(body.tags_line, vocabulary), body.tags_line
+    else:
+        facts.tags, facts.tags_line = _page_tags(tree, k, vocabulary)
+    facts.photo_credit = body.photo_credit or _photo_credit(tree, k)
+    _outlet(facts, agency, meta, doc, body.source_line, k)
+    if not facts.body:
+        facts.warnings.append("no article text found")
     return facts

@@ -347,6 +347,11 @@ def _classify(text: str, k: OutletKnowledge, prev_kind: str, crawl: date | None 
     return line
 
 
+def classify_line(text: str, k: OutletKnowledge) -> Line:
+    """The role a line of text alone would have in a dump (an HTML paragraph is read so)."""
+    return _classify(collapse(text), k, BLANK)
+
+
 def _mostly_date(text: str, found: DateMatch) -> bool:
     """True when little but the date and its labels is left on the line."""
     rest = text[:found.start] + " " + _UPDATED_TAIL.sub("", text[found.end:])

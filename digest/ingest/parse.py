@@ -15,10 +15,11 @@ from pathlib import Path
 
 from digest.errors import IngestError
 from digest.ingest.article import Article
+from digest.ingest.facts import PageFacts
 from digest.ingest.language import detect_language
 from digest.ingest.outlets import OutletKnowledge, load_outlets
 from digest.ingest.tags import load_vocabulary
-from digest.ingest.text import PageFacts, parse_dump
+from digest.ingest.text import parse_dump
 from digest.ingest.warc import CrawledPage, page_text
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Art
         warnings.append(f"no date found; using the crawl date {facts.crawl_date}")
     else:
         warnings.append("no date found")
-    language = detect_language(" ".join(filter(None, [facts.title, *facts.body])))
+    # the text tells its language better than a template's <html lang>, unless it has no letters
+    language = detect_language(" ".join(filter(None, [facts.title, *facts.body]))) or facts.language
     return Article(
         source=source,
         title=facts.title,
@@ -70,6 +72,7 @@ def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Art
         tags=list(facts.tags),
         language=language,
         body=list(facts.body),
+        markdown=facts.markdown,
         photo_credit=facts.photo_credit,
         crawl_date=facts.crawl_date,
         warnings=warnings,

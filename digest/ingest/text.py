@@ -19,9 +19,7 @@ tags are split with the ``tags.toml`` vocabulary.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from digest.ingest.dates import PageDate
+from digest.ingest.facts import PageFacts
 from digest.ingest.fields import dateline_date, pick_date, pick_outlet, pick_title, read_fields
 from digest.ingest.lines import (
     BLANK,
@@ -40,31 +38,6 @@ from digest.ingest.lines import (
 )
 from digest.ingest.outlets import OutletKnowledge
 from digest.ingest.tags import TagVocabulary
-
-
-@dataclass(slots=True)
-class PageFacts:
-    """What a page says, before it becomes an ``Article``.
-
-    ``date`` is the date as printed (``date.stated_offset`` only when the page states one);
-    ``date_source`` says where it came from: ``"page"``, ``"relative"`` (``Today, 14:20``
-    on the crawl day), ``"dateline"`` (its day, in the crawl's year) or ``"metadata"``.
-    """
-
-    title: str | None = None
-    date: PageDate | None = None
-    date_source: str | None = None
-    outlet: str | None = None
-    outlet_from: str | None = None  # "dateline", "source", "attribution", "header" or "footer"
-    source_url: str | None = None
-    dateline: str | None = None
-    author: str | None = None
-    tags: list[str] = field(default_factory=list)
-    tags_line: str = ""
-    body: list[str] = field(default_factory=list)
-    photo_credit: str | None = None
-    crawl_date: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 # -- pass 2: body ----------------------------------------------------------------

@@ -469,7 +469,7 @@ def prepare(article: Article, *, draft: bool = False) -> Draft | Outcome:
     keys = identity_keys(source_url=url or None, outlet=outlet, title=title, when=when)
     return Draft(
         meta=meta,
-        body=markdown_body(paragraphs),
+        body=article.markdown if article.markdown else markdown_body(paragraphs),
         when=when,
         title_slug=slugify(title),
         ids=[article_id(key) for key in keys],

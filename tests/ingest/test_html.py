@@ -1,4 +1,4 @@
-"""HTML pages: trafilatura's text and metadata, cleaned by the same rules as dumps."""
+"""HTML pages: the article whole with its structure, the page's own metadata, digest's HTML rules."""
 from __future__ import annotations
 
 import json
@@ -26,7 +26,10 @@ def test_html_fixture(path):
     assert [norm(p) for p in article.body] == [norm(p) for p in expected["body"]]
     for marker in expected["boilerplate_markers"]:
         assert not any(marker in p for p in article.body), marker
-    assert article.warnings == []
+        assert marker not in (article.markdown or ""), marker
+    if "markdown" in expected:
+        assert article.markdown == expected["markdown"]
+    assert article.warnings == expected.get("warnings", [])
     assert article.error is None
 
 
