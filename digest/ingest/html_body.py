@@ -5,8 +5,10 @@ site is a few blocks a text rule can name. Every block is read as a line of a
 text dump would be (``lines.classify_line``), but only these rules remove it:
 
 ``caption``
-    ``Photo: …``, ``Фото: …``, ``… Photo credit: …``, ``© …`` alone in a block: a
-    picture's caption or credit (kept as ``photo_credit``), not the story's text.
+    ``Photo: …``, ``Фото: …``, ``… Photo credit: …``, ``© …`` in a block of at most
+    40 words: a picture's caption or credit (kept as ``photo_credit``), not the
+    story's text. (A longer block is prose that mentions a photo, or several
+    paragraphs the page did not separate.)
 ``read-also``
     ``Read also: …`` / ``Читайте также: …``: a link to another story.
 ``labelled field``
@@ -48,6 +50,7 @@ CHROME_RULE = "site chrome"
 CLOSING_RULE = "closing section"
 
 _SHORT_WORDS = 16  # a line below a closing heading that is a headline, not a paragraph
+_CAPTION_WORDS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +132,7 @@ def _rule(line, block: Block, k: OutletKnowledge, result: CleanBody) -> str | No
         return READ_ALSO_RULE
     if role == STOP:
         return CLOSING_RULE
-    if role == CAPTION or (role == LABEL and kind == "photo"):
+    if (role == CAPTION or (role == LABEL and kind == "photo")) and len(block.text.split()) <= _CAPTION_WORDS:
         if result.photo_credit is None:
             result.photo_credit = caption_credit(block.text, k) or line.value or None
         return CAPTION_RULE

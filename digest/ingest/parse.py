@@ -28,10 +28,17 @@ _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|art
                        re.IGNORECASE)
 
 
+_LEADING_BLOCK = re.compile(r"<(?:!--|style|script|link|noscript)\b", re.IGNORECASE)
+_PAGE_TAG = re.compile(r"<(?:html|body|p|div)\b", re.IGNORECASE)
+
+
 def looks_like_html(text: str) -> bool:
-    """True when the page is markup, whatever its file name says."""
+    """True when the page is markup, whatever its file name says (a page may open with a
+    long ``<style>``, ``<script>`` or comment before any other tag)."""
     head = text[:4096].lstrip("\ufeff \t\r\n")
     if head[:1] == "<" and _HTML_TAG.match(head):
+        return True
+    if head[:1] == "<" and _LEADING_BLOCK.match(head) and _PAGE_TAG.search(text, 0, 1 << 20):
         return True
     if head.lower().startswith("<?xml") and "<html" in head.lower():
         return True

@@ -173,3 +173,20 @@ def test_ingested_html_entry_keeps_the_structure(tmp_path: Path):
     assert "- your identity card or passport, which must not have expired;\n- the precinct" in body
     assert "> Nobody at the precinct may ask whom you voted for." in body
     assert "### What if your name is missing?" in body
+
+
+def test_prose_that_mentions_a_photo_is_not_a_caption():
+    long_block = ("Home Issues " + " ".join(sentence(n) for n in range(1, 4))
+                  + " Photo: the old prison gate, which the report says must be rebuilt before the next inspection.")
+    body = clean_blocks(article_blocks(xml(f"<p>{long_block}</p><p>Photo: Ridge Courier</p>")), load_outlets())
+    assert [b.text for b in body.blocks] == [long_block]
+    assert body.photo_credit == "Ridge Courier"
+
+
+def test_a_page_that_opens_with_a_long_style_block_is_html():
+    from digest.ingest.parse import looks_like_html, parse_page
+
+    html = "<style>\n" + ".grid { display: grid; }\n" * 400 + "</style>\n" + page(f"<p>{sentence(1)}</p>")
+    assert looks_like_html(html)
+    assert parse_page(html, "styled.html").body == [sentence(1)]
+    assert not looks_like_html("<3 to all our readers\nA text dump that opens with a heart.\n")

@@ -13,7 +13,7 @@ from crawl_archives import DUMPS, HTML, Fetch, dump_fetch, html_fetch, write_arc
 from digest.cli import main
 from digest.ingest.write import split_entry
 
-H01, H02, H03 = HTML
+H01, H02, H03 = HTML[:3]  # the first three HTML fixtures
 URL = "https://news.example.org/2024/03/"
 
 
