@@ -94,6 +94,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="a page (.txt, .html) or a crawl archive (.warc, .warc.gz, .arc, .arc.gz)")
     p.add_argument("--json", action="store_true", help="print one JSON array, an object per file")
     p.add_argument("--root", type=Path, default=Path("."), help="site root (for its tag vocabulary and outlets)")
+    p.add_argument("--topic", metavar="NAME", help="also score each page against a topic (e.g. elections)")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("ingest", help="turn scraped pages and crawl archives into entries under content/")
@@ -104,6 +105,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
     p.add_argument("--draft", action="store_true", help="mark the new entries draft: true")
     p.add_argument("--force", action="store_true", help="overwrite entries an editor has changed")
+    p.add_argument("--topic", metavar="NAME",
+                   help="keep only pages about this topic (e.g. elections; 'all' keeps every page; "
+                        "default: topic in digest.toml)")
+    p.add_argument("--off-topic", choices=("skip", "draft"), default="skip",
+                   help="what to do with a page off the topic: skip it (default) or write it as a draft")
+    p.add_argument("--json", action="store_true", help="print what happened as JSON instead of a table")
     p.set_defaults(func=cmd_ingest)
     return parser
 

@@ -34,6 +34,8 @@ class SiteConfig:
     cache_dir: Path = field(default=Path(".digest-cache"))
     story_threshold: float = 0.5
     search: bool = True
+    topic: str | None = None
+    """``digest ingest`` keeps only pages about this topic (``topics.toml``), e.g. ``elections``."""
     drafts: bool = False
     config_file: Path | None = None
 
@@ -73,6 +75,7 @@ _KEYS: dict[str, type] = {
     "cache_dir": str,
     "story_threshold": float,
     "search": bool,
+    "topic": str,
 }
 _KIND_NAMES = {int: "a whole number", float: "a number", bool: "true or false", str: "a string"}
 

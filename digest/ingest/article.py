@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from digest.ingest.topic import TopicScore
 
 
 @dataclass(slots=True)
@@ -29,6 +33,8 @@ class Article:
     crawl_date: str | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    topic: TopicScore | None = None
+    """How much the article is about the topic ingest was asked for, when it was."""
 
     def to_json(self) -> dict:
         """The object printed by ``digest parse --json`` (schema in the README)."""
@@ -52,4 +58,6 @@ class Article:
             data["markdown"] = self.markdown
         if self.error is not None:
             data["error"] = self.error
+        if self.topic is not None:
+            data["topic"] = self.topic.to_json()
         return data

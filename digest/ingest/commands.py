@@ -22,6 +22,7 @@ from rich.text import Text
 
 from digest.errors import ContentError, DigestError, IngestError
 from digest.ingest.article import Article
+from digest.ingest.topic import Topic, load_topic
 from digest.ingest.warc import CrawledPage, Skipped, is_archive, read_archive
 from digest.ingest.write import EntryWriter, Outcome, Status
 
@@ -63,8 +64,16 @@ def parse_page(path: Path, *, root: Path | None = None) -> Article:
     return parse_job(path, root=root)
 
 
-def parse_job(job: Job, *, root: Path | None = None) -> Article:
-    """Parse a scraped file or a page from a crawl archive, never raising (see ``parse_page``)."""
+def parse_job(job: Job, *, root: Path | None = None, topic: Topic | None = None) -> Article:
+    """Parse a scraped file or a page from a crawl archive, never raising (see
+    ``parse_page``); with a ``topic``, the article gets its score."""
+    article = _parse_job(job, root=root)
+    if topic is not None and article.error is None:
+        article.topic = topic.score(article)
+    return article
+
+
+def _parse_job(job: Job, *, root: Path | None = None) -> Article:
     source = job.source if isinstance(job, CrawledPage) else str(job)
     try:
         from digest.ingest.parse import parse_crawled, parse_file
@@ -205,11 +214,12 @@ def _as_article(item: Article | Outcome) -> Article:
 def run_parse(args: argparse.Namespace) -> int:
     """``digest parse [--json] FILE...``: exit status 1 when any page failed."""
     root = getattr(args, "root", None)
+    topic = chosen_topic(args, None)
     files = list(args.files)
     counts = CrawlCounts()
     total = None if any(is_archive(p) for p in files) else len(files)
     work = iter_work(files, counts)
-    parsed = (item if isinstance(item, Outcome) else parse_job(item, root=root) for item in work)
+    parsed = (item if isinstance(item, Outcome) else parse_job(item, root=root, topic=topic) for item in work)
     articles = [_as_article(a) for a in _with_progress(parsed, "Parsing", total=total, counts=counts)]
     if args.json:
         json.dump([a.to_json() for a in articles], sys.stdout, ensure_ascii=False, indent=2)
@@ -288,12 +298,31 @@ def entry_validator(config) -> Callable[[str, Path], None] | None:
     return validate
 
 
+OFF_TOPIC = "off topic: "
+
+
+def chosen_topic(args: argparse.Namespace, config) -> Topic | None:
+    """The topic asked for by ``--topic`` (``all``: none), else by ``topic`` in digest.toml."""
+    name = getattr(args, "topic", None)
+    if name is None and config is not None:
+        name = config.topic
+    if not name or name == "all":
+        return None
+    return load_topic(name, Path(getattr(args, "root", None) or "."))
+
+
+def is_failure(outcome: Outcome) -> bool:
+    """A page that failed, or was skipped for a reason other than its topic."""
+    return outcome.status.is_problem and not outcome.reason.startswith(OFF_TOPIC)
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     """``digest ingest FILE_OR_DIR...``: exit status 1 when any page failed or was
-    skipped (no entry could be made from it)."""
+    skipped (no entry could be made from it) for another reason than its topic."""
     content_dir, config = _site(args)
     if content_dir.exists() and not content_dir.is_dir():
         raise IngestError("the content folder is not a folder", path=content_dir)
+    topic = chosen_topic(args, config)
     writer = EntryWriter(
         content_dir,
         dry_run=args.dry_run,
@@ -301,18 +330,55 @@ def run_ingest(args: argparse.Namespace) -> int:
         force=args.force,
         validate=entry_validator(config) if config is not None else None,
     )
+    drafts = EntryWriter(content_dir, dry_run=args.dry_run, draft=True, force=args.force,
+                         validate=writer.validate, index=writer.index)
     root = Path(getattr(args, "root", None) or ".")
     pages, outcomes = collect_pages(args.inputs)
     counts = CrawlCounts()
     total = None if any(is_archive(p) for p in pages) else len(pages)
     work = iter_work(pages, counts)
-    parsed = (item if isinstance(item, Outcome) else parse_job(item, root=root) for item in work)
+    parsed = (item if isinstance(item, Outcome) else parse_job(item, root=root, topic=topic) for item in work)
+    scores: dict[str, float] = {}
     for item in _with_progress(parsed, "Ingesting", total=total, counts=counts):
-        outcome = item if isinstance(item, Outcome) else writer.ingest(item)
+        outcome = item if isinstance(item, Outcome) else _write(item, writer, drafts, getattr(args, "off_topic", "skip"))
+        if isinstance(item, Article) and item.topic is not None:
+            scores[item.source] = item.topic.score
         log.info("%s: %s %s", outcome.source, outcome.status.value, outcome.path or "")
         outcomes.append(outcome)
-    print_report(outcomes, dry_run=args.dry_run, archives=counts.lines())
-    return 1 if any(o.status.is_problem for o in outcomes) else 0
+    if getattr(args, "json", False):
+        json.dump([outcome_json(o, scores.get(o.source), dry_run=args.dry_run) for o in outcomes],
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(outcomes, dry_run=args.dry_run, archives=counts.lines(), scores=scores)
+    return 1 if any(is_failure(o) for o in outcomes) else 0
+
+
+def _write(article: Article, writer: EntryWriter, drafts: EntryWriter, off_topic: str) -> Outcome:
+    """The entry for one article; one off topic is skipped, or written as a draft."""
+    if article.error or article.topic is None or article.topic.on_topic:
+        return writer.ingest(article)
+    if off_topic == "draft":
+        outcome = drafts.ingest(article)
+        outcome.warnings.append(f"off topic ({article.topic.describe()}): a draft")
+        return outcome
+    return Outcome(article.source, Status.SKIPPED, reason=OFF_TOPIC + article.topic.describe(),
+                   warnings=list(article.warnings), title=article.title)
+
+
+def outcome_json(outcome: Outcome, score: float | None, *, dry_run: bool = False) -> dict:
+    """One object of ``digest ingest --json``."""
+    data = {
+        "source": outcome.source,
+        "result": outcome.status.value,
+        "entry": _shown(outcome.path) or None,
+        "reason": outcome.reason,
+        "warnings": list(outcome.warnings),
+        "dry_run": dry_run,
+    }
+    if score is not None:
+        data["topic_score"] = round(score, 2)
+    return data
 
 
 def _shown(path: Path | None) -> str:
@@ -325,7 +391,7 @@ def _shown(path: Path | None) -> str:
 
 
 def print_report(outcomes: list[Outcome], *, dry_run: bool = False, console: Console | None = None,
-                 archives: Iterable[str] = ()) -> None:
+                 archives: Iterable[str] = (), scores: dict[str, float] | None = None) -> None:
     """The table of what was written, skipped and why, then a line for each crawl
     archive (``archives``: what it held), then a one-line summary."""
     console = console or _stdout_console()
@@ -334,17 +400,23 @@ def print_report(outcomes: list[Outcome], *, dry_run: bool = False, console: Con
     table.add_column("Result")
     table.add_column("Entry", overflow="fold")
     table.add_column("Notes", overflow="fold")
+    if scores:
+        table.add_column("Topic", justify="right")
     for outcome in outcomes:
         word = _DRY_WORDS.get(outcome.status, outcome.status.value) if dry_run else outcome.status.value
         notes = [outcome.reason] if outcome.reason else []
         if outcome.status is not Status.FAILED:
             notes += [f"warning: {w}" for w in outcome.warnings if w not in outcome.reason]
-        table.add_row(
+        cells = [
             Text(outcome.source),
             Text(word, style=_STYLES[outcome.status]),
             Text(_shown(outcome.path)),
             Text("\n".join(notes)),
-        )
+        ]
+        if scores:
+            score = scores.get(outcome.source)
+            cells.append(Text("" if score is None else f"{score:.2f}"))
+        table.add_row(*cells)
     if outcomes:
         console.print(table)
     counts = Counter(o.status for o in outcomes)
