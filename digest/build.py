@@ -35,6 +35,7 @@ from digest.config import SiteConfig
 from digest.content import find_entries, scan_entries
 from digest.errors import DuplicateURLError
 from digest.i18n import catalog_files
+from digest.lock import Say, site_lock
 from digest.model import Entry, forget_packs
 from digest.output import Staging, marker_stamp
 from digest.parallel import read_entries, read_into, render_into
@@ -101,9 +102,13 @@ class Builder:
 
     def __init__(
         self, config: SiteConfig, *, use_cache: bool = True, autosave: bool = True, search: bool | None = None,
-        remember: bool = True,
+        remember: bool = True, wait: bool = True, say: Say | None = None,
     ) -> None:
         self.config = config
+        self.lock = site_lock(config.cache_dir)  # held while building and saving
+        self.wait = wait  # for another process that holds it, else raise LockError
+        self.say = say  # where the one line "waiting for another digest process…" goes (stderr)
+        self._generation = ""  # the token this builder left in the cache folder last
         self.remember = remember  # keep what the next build may reuse (not worth it for a single build)
         self.search = config.search if search is None else search  # index the site with Pagefind after writing
         self.use_cache = use_cache
@@ -137,10 +142,34 @@ class Builder:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._build(changed)
+            with self.lock.hold(wait=self.wait, say=self.say):
+                self._claim()
+                return self._build(changed)
         finally:
             if enabled:
                 gc.enable()
+
+    def _claim(self) -> None:
+        """Take over the site (the lock is held): if another builder, in this
+        process or another, built since this one, what this one remembers may
+        no longer be what the cache and the output say, so it is dropped. (A
+        builder without the disk cache changes neither the cache nor, but by a
+        swap its marker tells, the output.)"""
+        if not self.use_cache:
+            return
+        cache_dir = self.config.cache_dir
+        if self._generation and cachemod.read_generation(cache_dir) != self._generation:
+            self._forget()
+        self._generation = cachemod.new_generation(cache_dir)
+
+    def _forget(self) -> None:
+        """Drop everything kept from earlier builds: the next one starts from the disk."""
+        self._entries = None
+        self._manifest = None
+        self._scanned = False
+        self._unsaved = self._manifest_unsaved = False
+        self._renderer = None
+        self._spec_memo, self._related_memo, self._collect_memo, self._key_memo = {}, {}, {}, {}
 
     def _build(self, changed: set[Path] | None) -> BuildResult:
         start = time.perf_counter()
@@ -192,7 +221,7 @@ class Builder:
         self._manifest.entries = len(site.entries)
         self._manifest_unsaved = True
         if self.autosave:
-            self.save()
+            self._save_all()
         if self.remember:
             # What this build keeps (entries, memos, page specs) lives until the next
             # one: move it out of the garbage collector's way, or every few builds a
@@ -321,7 +350,17 @@ class Builder:
             self._scratch = None
 
     def save(self) -> None:
-        """Write what changed since the last save (entries, output manifest) to the disk cache."""
+        """Write what changed since the last save (entries, output manifest) to the disk cache.
+
+        Not when another builder has built since: the cache is then its."""
+        if not self.use_cache or not (self._unsaved or self._manifest_unsaved):
+            return
+        with self.lock.hold(wait=self.wait, say=self.say):
+            if self._generation and cachemod.read_generation(self.config.cache_dir) != self._generation:
+                self._forget()
+            self._save_all()
+
+    def _save_all(self) -> None:
         self._save_entries()
         if self.use_cache and self._manifest_unsaved and self._manifest is not None:
             cachemod.save_manifest(self.config.cache_dir, self._manifest)
@@ -426,13 +465,14 @@ class Builder:
         return len(specs), len(todo), len(written), len(gone), False
 
 
-def build(config: SiteConfig, *, use_cache: bool = True, search: bool | None = None) -> BuildResult:
+def build(config: SiteConfig, *, use_cache: bool = True, search: bool | None = None, wait: bool = True) -> BuildResult:
     """Build the site once: the function behind ``digest build``."""
-    builder = Builder(config, use_cache=use_cache, search=search, remember=False)
-    try:
-        return builder.build()
-    finally:
-        builder.close()
+    builder = Builder(config, use_cache=use_cache, search=search, remember=False, wait=wait)
+    with builder.lock.hold(wait=wait):
+        try:
+            return builder.build()
+        finally:
+            builder.close()
 
 
 def load_entries(config: SiteConfig) -> list[Entry]:

@@ -274,6 +274,25 @@ def save_entries(cache_dir: Path, cache: EntryCache) -> None:
             path.unlink(missing_ok=True)
 
 
+GENERATION = "generation"
+
+
+def read_generation(cache_dir: Path) -> str:
+    """The token of the builder that built last (see ``Builder._claim``)."""
+    try:
+        return (cache_dir / GENERATION).read_text("ascii", "replace").strip()
+    except OSError:
+        return ""
+
+
+def new_generation(cache_dir: Path) -> str:
+    """Say that a new builder is at work on the site (under the site's lock); returns its token."""
+    token = f"{os.getpid()}-{uuid.uuid4().hex}"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / GENERATION).write_text(token + "\n", "ascii")
+    return token
+
+
 def load_manifest(cache_dir: Path) -> Manifest | None:
     value = _read_pickle(cache_dir / MANIFEST)
     return value if isinstance(value, Manifest) else None

@@ -14,6 +14,11 @@ from digest.errors import DigestError
 log = logging.getLogger("digest")
 
 
+def _no_wait(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-wait", action="store_true",
+                   help="fail at once if another digest process is working on this site (default: wait for it)")
+
+
 def _site_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", type=Path, default=Path("."), help="site root holding digest.toml (default: .)")
     p.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
@@ -30,7 +35,8 @@ def _config(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     from digest.build import build
 
-    result = build(_config(args), use_cache=not args.no_cache, search=False if args.no_search else None)
+    result = build(_config(args), use_cache=not args.no_cache, search=False if args.no_search else None,
+                   wait=not args.no_wait)
     print(result.summary())
     if result.search is not None:
         print(result.search.message)
@@ -40,7 +46,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from digest.serve import serve
 
-    return serve(_config(args), host=args.host, port=args.port, open_browser=args.open)
+    return serve(_config(args), host=args.host, port=args.port, open_browser=args.open, wait=not args.no_wait)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -59,7 +65,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from digest.ingest.commands import run_ingest
 
-    return run_ingest(args)
+    if args.dry_run:
+        return run_ingest(args)
+    from digest.config import load_config
+    from digest.lock import site_lock
+
+    # Two ingests at once would both see an article as new and write it twice.
+    with site_lock(load_config(args.root).cache_dir).hold(wait=not args.no_wait):
+        return run_ingest(args)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -74,6 +87,7 @@ def make_parser() -> argparse.ArgumentParser:
     _site_options(p)
     p.add_argument("--no-cache", action="store_true", help="ignore .digest-cache/ and write every file (a cold build)")
     p.add_argument("--no-search", action="store_true", help="do not build the search index this time")
+    _no_wait(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="build, serve and live-reload while you edit")
@@ -81,6 +95,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.add_argument("--open", action="store_true", help="open the site in a browser")
+    _no_wait(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("check", help="check the entries without building: fields, tags, duplicates, links")
@@ -111,6 +126,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--off-topic", choices=("skip", "draft"), default="skip",
                    help="what to do with a page off the topic: skip it (default) or write it as a draft")
     p.add_argument("--json", action="store_true", help="print what happened as JSON instead of a table")
+    _no_wait(p)
     p.set_defaults(func=cmd_ingest)
     return parser
 

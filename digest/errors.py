@@ -66,3 +66,11 @@ class OutputError(DigestError):
 
 class IngestError(DigestError):
     """A scraped page cannot be read or parsed."""
+
+
+class LockError(DigestError):
+    """Another digest process holds the site's lock (and ``--no-wait`` was given)."""
+
+
+class CacheError(DigestError):
+    """The build cache is damaged: the build drops it and reads every entry again."""

@@ -23,6 +23,7 @@ from digest.config import CONFIG_NAME, SiteConfig, load_config
 from digest.content import read_entry
 from digest.errors import DigestError, OutputError
 from digest.livereload import BuildState, error_text
+from digest.lock import site_lock
 from digest.serve_http import PreviewHTTPServer
 from digest.watch import QUIET, ChangeQueue, SiteSources, Watcher
 
@@ -43,8 +44,10 @@ class PreviewServer:
         quiet: float = QUIET,
         report: Report | None = None,
         builder_factory: Callable[[SiteConfig], Builder] | None = None,
+        wait: bool = True,
     ) -> None:
         self.config = config
+        self._wait = wait  # for another digest process on the site when starting (rebuilds always wait)
         self.host = host
         self.state = BuildState()
         self.changes = ChangeQueue(quiet=quiet)
@@ -63,6 +66,9 @@ class PreviewServer:
 
     def start(self) -> None:
         """Listen, watch, build once, then rebuild on every change (returns at once after the build)."""
+        if not self._wait:  # --no-wait: refuse at once when another process is at work
+            with site_lock(self.config.cache_dir).hold(wait=False):
+                pass
         try:
             self._httpd = PreviewHTTPServer((self.host, self._port), self)
         except OSError as exc:
@@ -193,7 +199,9 @@ class PreviewServer:
             if self._stopping:
                 return
             self._index_wanted.clear()
-            outcome = index_site(self.config.output_dir, language=self.config.language, glob=ENTRY_PAGES)
+            # Under the site's lock (shared with this process's rebuilds): not while another process builds.
+            with site_lock(self.config.cache_dir).hold(say=self._report):
+                outcome = index_site(self.config.output_dir, language=self.config.language, glob=ENTRY_PAGES)
             self._report(outcome.message)
 
     def _spawn(self, name: str, target: Callable[[], object]) -> None:
@@ -224,14 +232,16 @@ def _describe(changed: set[Path], root: Path) -> str:
     return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def serve(config: SiteConfig, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
+def serve(
+    config: SiteConfig, *, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, wait: bool = True
+) -> int:
     """Run the preview until Ctrl-C (or SIGTERM); exit status 0."""
 
     def report(line: str) -> None:
         stream = sys.stderr if line.startswith("error:") else sys.stdout
         print(line, file=stream, flush=True)
 
-    server = PreviewServer(config, host=host, port=port, report=report)
+    server = PreviewServer(config, host=host, port=port, report=report, wait=wait)
     stopping = threading.Event()
     previous = _on_sigterm(stopping)
     try:
