@@ -72,7 +72,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from digest import content as contentmod
 from digest.config import SiteConfig
-from digest.errors import ContentError
+from digest.errors import ContentError, ContentWarning, cut_repr, quote_path
 from digest.model import Entry
 
 LANGUAGES = ("en", "ru", "kk")
@@ -96,7 +96,7 @@ class Finding:
     column: int = 0  # orders the findings of one line; not shown
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.topic}: {self.message}"
+        return f"{quote_path(self.path)}:{self.line}: {self.severity}: {self.topic}: {self.message}"
 
     @property
     def key(self) -> tuple:
@@ -119,16 +119,15 @@ def check_site(config: SiteConfig, *, now: datetime | None = None) -> tuple[list
     now = now or datetime.now(timezone.utc)
     findings: list[Finding] = []
     read: list[_Read] = []
-    files = contentmod.scan_entries(config.content_dir)
+    problems: list[ContentError] = []
+    files = contentmod.scan_entries(config.content_dir, problems, root=config.root)
+    for problem in problems:
+        severity = "warning" if isinstance(problem, ContentWarning) else "error"
+        findings.append(Finding(problem.path or "", problem.line or 1, severity, problem.field or "file", problem.message))
     for rel, full in files:
         shown = contentmod._relative(full, str(config.root)) or full
         try:
-            with open(full, "rb") as fh:
-                raw = fh.read()
-        except OSError as exc:
-            findings.append(Finding(shown, 1, "error", "file", f"cannot be read: {exc.strerror or exc}"))
-            continue
-        try:
+            raw = contentmod.read_bytes(full, shown)
             entry = contentmod.parse_entry(raw, rel=rel, shown=shown, config=config)
         except ContentError as exc:
             findings.append(Finding(exc.path or shown, exc.line or 1, "error", exc.field or "file", exc.message))
@@ -215,10 +214,11 @@ def _fields(item: _Read, languages: set[str], now: datetime) -> Iterable[Finding
             continue
         near = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
         hint = f" (did you mean '{near[0]}'?)" if near else "; digest does not use it"
-        yield warn(str(name), f"unknown field{hint}")
+        topic = str(name) if len(str(name)) <= 60 and str(name).isprintable() else cut_repr(str(name))
+        yield Finding(shown, _line(item, str(name)), "warning", topic, f"unknown field{hint}")
     if entry.lang and entry.lang.split("-")[0] not in languages:
         listed = ", ".join([*LANGUAGES, *sorted(languages - set(LANGUAGES))])
-        yield warn("lang", f"'{entry.lang}' is not one of the digest's languages ({listed})")
+        yield warn("lang", f"{cut_repr(entry.lang)} is not one of the digest's languages ({listed})")
     if entry.date > now:
         yield warn("date", f"{entry.date.isoformat()} is in the future")
 
@@ -270,7 +270,7 @@ def _tags(read: list[_Read], config: SiteConfig) -> Iterable[Finding]:
                 guess = house[others[0]] if others else None
             hint = f"did you mean '{guess}'?" if guess else "add it to tags.toml if it is meant"
             yield Finding(item.shown, _tag_line(item, tag), "warning", "tags",
-                          f"'{tag}' is not in the vocabulary ({hint})")
+                          f"{cut_repr(tag)} is not in the vocabulary ({hint})")
 
 
 def _tag_line(item: _Read, tag: str) -> int:

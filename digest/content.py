@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
 import re
+import stat
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from digest.config import SiteConfig
-from digest.errors import ContentError
+from digest.errors import ContentError, ContentWarning, cut_repr, quote_path
 from digest.markup import lede, render_markdown
 from digest.model import Body, Entry, slugify
 from digest.stories import sketch
@@ -27,9 +29,83 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
+log = logging.getLogger(__name__)
+
+ALIAS_LIMIT = 1_000  # values YAML aliases (``*name``) may add to one entry's front matter
+DEPTH_LIMIT = 30  # lists and mappings nested in one another
+
+
 class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
     """Safe YAML; a timestamp that is not a real date stays text, so the
-    ``date`` check can name the field and the line."""
+    ``date`` check can name the field and the line. The document is looked at
+    before it is built: aliases may not multiply it (a "billion laughs" is a few
+    lines that expand to 10⁹ values), nor nesting go deeper than ``DEPTH_LIMIT``."""
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_size(node)
+        return self.construct_document(node)
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Raise _TooBig (naming the top-level field) when aliases expand the
+    document by more than ALIAS_LIMIT values, refer to themselves, or nesting
+    is too deep. Looks at each distinct node once: cheap, however large the
+    expansion would be."""
+    sizes: dict[int, int] = {}  # node id → its size with every alias expanded
+    fields = root.value if isinstance(root, yaml.MappingNode) else [(root, root)]
+    added = 0
+    for key, value in fields:
+        before = len(sizes)
+        total = _expanded(value, sizes, key)
+        added += total - (len(sizes) - before)
+        if added > ALIAS_LIMIT:
+            raise _TooBig(key, f"YAML aliases (*name) expand the front matter by more than {ALIAS_LIMIT:,} values; "
+                               "write the values out")
+
+
+def _expanded(top: yaml.Node, sizes: dict[int, int], key: yaml.Node) -> int:
+    """The size of ``top`` with its aliases expanded (iterative: no recursion limit)."""
+    if id(top) in sizes:
+        return sizes[id(top)]
+    busy: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(top, 0)]
+    while stack:
+        node, depth = stack[-1]
+        if id(node) in sizes:
+            stack.pop()
+            continue
+        children = _children(node)
+        if id(node) not in busy:
+            if depth > DEPTH_LIMIT:
+                raise _TooBig(key, f"lists and mappings are nested more than {DEPTH_LIMIT} deep")
+            busy.add(id(node))
+            todo = [c for c in children if id(c) not in sizes]
+            for child in todo:
+                if id(child) in busy:
+                    raise _TooBig(key, "a YAML alias (*name) refers to the value that holds it")
+            stack.extend((c, depth + 1) for c in todo)
+            continue
+        stack.pop()
+        busy.discard(id(node))
+        sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+    return sizes[id(top)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _timestamp(loader: _Loader, node: yaml.Node):
@@ -48,27 +124,99 @@ KNOWN_FIELDS = (
     "summary", "draft", "featured", "slug", "story",
 )
 _TEXT_FIELDS = ("source", "dateline", "author", "summary")
+# Characters XML (so every feed) cannot carry: C0 controls but tab, newline and CR; U+FFFE, U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TOP_KEY = re.compile(r"^([^\s#:-][^:\n]*?)[ \t]*:", re.M)
+FIRST_YEAR, LAST_YEAR = 2, 9998  # a year of margin inside Python's dates: weeks, zones and windows fit
 
 
-def scan_entries(content_dir: Path) -> list[tuple[str, str]]:
-    """(path relative to the folder, full path) of every ``*.md`` below it, sorted.
+def scan_entries(
+    content_dir: Path, problems: list[ContentError] | None = None, *, root: Path | None = None
+) -> list[tuple[str, str]]:
+    """(path relative to the folder, full path) of every entry file below it, sorted.
 
-    Hidden files and folders are skipped. Plain strings: this runs on every
-    rebuild, over every entry.
+    An entry file is a regular file (or a symbolic link to one) named ``*.md``;
+    hidden files and folders are skipped. Anything else of that name (a named
+    pipe, a socket, a device) is left out with a ContentWarning. A symbolic link
+    that leads nowhere (missing target, a loop), a name that is not UTF-8 or a
+    folder that cannot be read is a ContentError. With ``problems``, both are
+    added to it; without, warnings are logged and the first error (in file
+    order) is raised. Paths in messages are relative to ``root`` (default: the
+    current folder). A file or folder that vanishes while it is scanned was
+    deleted: it is left out.
+    Plain strings: this runs on every rebuild, over every entry.
     """
     if not content_dir.is_dir():
         return []
     top = str(content_dir)
     cut = len(top) + 1
+    base = str(root) if root is not None else os.getcwd()
     found: list[tuple[str, str]] = []
-    for folder, dirs, files in os.walk(top):
+    bad: list[ContentError] = []
+
+    def unreadable(exc: OSError) -> None:
+        if not isinstance(exc, FileNotFoundError):
+            where = _relative(exc.filename, base) or exc.filename
+            bad.append(ContentError(f"the folder cannot be read: {exc.strerror}", path=where, line=1, field="file"))
+
+    for folder, dirs, files in os.walk(top, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             if name.endswith(".md") and not name.startswith("."):
                 full = os.path.join(folder, name)
-                found.append((full[cut:].replace(os.sep, "/"), full))
+                problem = _not_an_entry(full, base)
+                if problem is None:
+                    found.append((full[cut:].replace(os.sep, "/"), full))
+                elif problem.message:
+                    bad.append(problem)
     found.sort()
+    bad.sort(key=lambda e: e.path or "")
+    if problems is not None:
+        problems.extend(bad)
+        return found
+    for problem in bad:
+        if not isinstance(problem, ContentWarning):
+            raise problem
+        log.warning("%s", problem)
     return found
+
+
+def _not_an_entry(full: str, base: str) -> ContentError | None:
+    """None for a readable entry file; else why not (an empty message: it was just deleted)."""
+    where = _relative(full, base) or full
+
+    def problem(message: str) -> ContentError:
+        return ContentError(message, path=where, line=1, field="file")
+
+    try:
+        full.encode("utf-8")
+    except UnicodeEncodeError:
+        return problem("the file name is not UTF-8; rename the file")
+    try:
+        st = os.stat(full)
+    except FileNotFoundError:
+        if not os.path.islink(full):
+            return problem("")  # deleted while the folder was scanned
+        return problem(f"a symbolic link to {quote_path(os.readlink(full))}, which does not exist")
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            return problem("a symbolic link that leads back to itself (a loop)")
+        return problem(f"cannot be read: {exc.strerror}")
+    if not stat.S_ISREG(st.st_mode):
+        return ContentWarning(f"skipped: {_file_kind(st.st_mode)}, not a regular file", path=where, line=1, field="file")
+    return None
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
 
 
 def find_entries(content_dir: Path) -> list[Path]:
@@ -80,10 +228,20 @@ def read_entry(path: Path, config: SiteConfig) -> Entry:
     """Parse one entry file; raise ContentError on any problem."""
     full = str(path)
     rel = _relative(full, str(config.content_dir)) or path.name
-    shown = _relative(full, str(config.root)) or full
-    with open(full, "rb") as fh:
-        raw = fh.read()
-    return parse_entry(raw, rel=rel, shown=shown, config=config)
+    where = _relative(full, str(config.root)) or full
+    return parse_entry(read_bytes(full, where), rel=rel, shown=where, config=config)
+
+
+def read_bytes(full: str, where: str) -> bytes:
+    """The bytes of an entry file; a ContentError naming it (as ``where``) when it cannot be read."""
+    try:
+        with open(full, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise ContentError("the file disappeared while it was being read (moved or deleted?); try again",
+                           path=where, line=1, field="file") from None
+    except OSError as exc:
+        raise ContentError(f"cannot be read: {exc.strerror or exc}", path=where, line=1, field="file") from None
 
 
 def parse_entry(raw: bytes, *, rel: str, shown: str, config: SiteConfig) -> Entry:
@@ -98,6 +256,13 @@ def parse_entry(raw: bytes, *, rel: str, shown: str, config: SiteConfig) -> Entr
     if not text.strip():
         raise ContentError("the file is empty; an entry needs front matter with a title and a date", path=shown)
     meta, body, fm_text = _split(text, shown)
+    control = _CONTROL.search(text)
+    if control:  # feeds are XML, which cannot carry these
+        line = text.count("\n", 0, control.start()) + 1
+        in_body = line > fm_text.count("\n") + 2
+        raise ContentError(f"holds the control character U+{ord(control.group()):04X} (column "
+                           f"{control.start() - text.rfind(chr(10), 0, control.start())}); remove it",
+                           path=shown, line=line, field="body" if in_body else _field_at(fm_text, line - 1))
     fingerprint = hashlib.blake2b(raw + rel.encode(), digest_size=16).hexdigest()
     return _make_entry(meta, body, fm_text, rel=rel, shown=shown, config=config, fingerprint=fingerprint)
 
@@ -111,8 +276,15 @@ def _split(text: str, shown: str) -> tuple[dict, str, str]:
         raise ContentError("front matter is not closed: add a '---' line after it", path=shown, line=1)
     fm_text = text[first.end() + 1 : close.start()]
     body = text[close.end() + 1 :]
+    if _CONTROL.search(fm_text):
+        return {}, body, fm_text  # parse_entry names the character; the YAML reader would only refuse it
     try:
         meta = yaml.load(fm_text, Loader=_Loader)
+    except _TooBig as exc:
+        key = exc.node
+        name = key.value if isinstance(key, yaml.ScalarNode) and isinstance(key.value, str) else None
+        raise ContentError(str(exc), path=shown, line=key.start_mark.line + 2,
+                           field=cut_repr(name)[1:-1] if name else "front matter") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -123,6 +295,12 @@ def _split(text: str, shown: str) -> tuple[dict, str, str]:
     if not isinstance(meta, dict):
         raise ContentError("front matter must be a mapping of 'field: value' lines", path=shown, line=2)
     return meta, body, fm_text
+
+
+def _field_at(fm_text: str, line: int) -> str:
+    """The front matter field that line ``line`` of the front matter (1 = its first) belongs to."""
+    keys = list(_TOP_KEY.finditer(fm_text, 0, sum(len(x) for x in fm_text.splitlines(True)[:line])))
+    return keys[-1].group(1).strip("'\"") if keys else "front matter"
 
 
 def _field_line(fm_text: str, name: str) -> int | None:
@@ -139,6 +317,8 @@ def _make_entry(
         line = _field_line(fm_text, name)
         return ContentError(message, path=shown, line=line if line is not None else 1, field=name)
 
+    for name in ("title", "slug", "story", "source_url", "lang", *_TEXT_FIELDS):
+        _no_control(meta.get(name), name, fail)
     title = meta.get("title")
     if title is None or (isinstance(title, str) and not title.strip()):
         raise fail("title", "missing: every entry needs a title")
@@ -169,13 +349,13 @@ def _make_entry(
             raise fail("source_url", f"must be a URL, not {_kind(source_url)}")
         parts = urlsplit(source_url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise fail("source_url", f"must be an http(s) URL, not {source_url!r}")
+            raise fail("source_url", f"must be an http(s) URL, not {cut_repr(source_url)}")
         source_url = source_url.strip()
 
     lang = meta.get("lang")
     if lang is not None:
         if not isinstance(lang, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
-            raise fail("lang", f"must be a language code such as en, ru or kk, not {lang!r}")
+            raise fail("lang", f"must be a language code such as en, ru or kk, not {cut_repr(lang)}")
 
     flags = {}
     for name in ("draft", "featured"):
@@ -183,7 +363,7 @@ def _make_entry(
         if value is None:
             value = False
         if not isinstance(value, bool):
-            raise fail(name, f"must be true or false, not {value!r}")
+            raise fail(name, f"must be true or false, not {cut_repr(value)}")
         flags[name] = value
 
     given = meta.get("slug")
@@ -192,7 +372,7 @@ def _make_entry(
             raise fail("slug", f"must be text, not {_kind(given)}")
         slug = slugify(str(given))
         if not slug:
-            raise fail("slug", f"{given!r} has no letters or digits to make a URL from")
+            raise fail("slug", f"{cut_repr(given)} has no letters or digits to make a URL from")
     else:
         slug = slugify(title) or slugify(Path(rel).stem) or "entry"
 
@@ -203,7 +383,7 @@ def _make_entry(
         elif isinstance(story, (str, int)) and not isinstance(story, bool) and str(story).strip():
             story = str(story).strip()
         else:
-            written = "true" if story is True else repr(story)
+            written = "true" if story is True else cut_repr(story)
             raise fail("story", f"must be a story id (text shared by the entries of one story) or false, not {written}")
 
     body_html = render_markdown(body)
@@ -246,12 +426,20 @@ def _read_date(value, config: SiteConfig, fail) -> tuple[datetime, bool]:
         try:
             when = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
         except ValueError:
-            raise fail("date", f"could not read {value!r} as a date; write ISO 8601, e.g. 2023-03-10T14:20:00+06:00") from None
+            raise fail("date", f"could not read {cut_repr(value)} as a date; write ISO 8601, e.g. 2023-03-10T14:20:00+06:00") from None
         has_time = "T" in text or " " in text or ":" in text
     else:
         raise fail("date", f"must be a date such as 2023-03-10T14:20:00+06:00, not {_kind(value)}")
     if when.tzinfo is None:
         when = when.replace(tzinfo=config.tz)
+    try:
+        years = (when.year, when.astimezone(timezone.utc).year, when.astimezone(config.tz).year)
+    except OverflowError:
+        years = (0,)
+    if not all(FIRST_YEAR <= year <= LAST_YEAR for year in years):
+        written = cut_repr(value)[1:-1] if isinstance(value, str) else value.isoformat()
+        raise fail("date", f"{written} is out of range: "
+                           f"dates go from the year {FIRST_YEAR} to {LAST_YEAR}")
     # Keep a fixed offset: entries keep the offset they were written with.
     offset = when.utcoffset()
     return when.replace(tzinfo=_fixed_zone(offset)), has_time
@@ -274,17 +462,25 @@ def _read_tags(value, fail) -> tuple[str, ...]:
     seen = set()
     for i, tag in enumerate(value, 1):
         if not isinstance(tag, str):
-            raise fail("tags", f"tag {i} must be text, not {_kind(tag)} {tag!r}")
+            raise fail("tags", f"tag {i} must be text, not {_kind(tag)} {cut_repr(tag)}")
+        _no_control(tag, "tags", fail)
         tag = " ".join(tag.split())
         if not tag:
             raise fail("tags", f"tag {i} is empty")
         key = slugify(tag)
         if not key:
-            raise fail("tags", f"tag {tag!r} has no letters or digits to make a URL from")
+            raise fail("tags", f"tag {cut_repr(tag)} has no letters or digits to make a URL from")
         if key not in seen:  # "Elections" and "elections!" are one tag
             seen.add(key)
             tags.append(tag)
     return tuple(tags)
+
+
+def _no_control(value, name: str, fail) -> None:
+    """A YAML escape (``"\\0"``, ``"\\x1b"``) can put a control character in a value."""
+    found = _CONTROL.search(value) if isinstance(value, str) else None
+    if found:
+        raise fail(name, f"holds the control character U+{ord(found.group()):04X}; remove it")
 
 
 def _kind(value) -> str:
