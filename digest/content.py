@@ -5,6 +5,7 @@ can, and the field, e.g. ``content/2023/x.md:3: date: could not read …``.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import logging
@@ -153,20 +154,31 @@ def scan_entries(
     base = str(root) if root is not None else os.getcwd()
     found: list[tuple[str, str]] = []
     bad: list[ContentError] = []
-
-    def unreadable(exc: OSError) -> None:
-        if not isinstance(exc, FileNotFoundError):
-            where = _relative(exc.filename, base) or exc.filename
-            bad.append(ContentError(f"the folder cannot be read: {exc.strerror}", path=where, line=1, field="file"))
-
-    for folder, dirs, files in os.walk(top, onerror=unreadable):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.endswith(".md") and not name.startswith("."):
-                full = os.path.join(folder, name)
-                problem = _not_an_entry(full, base)
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                items = list(listing)
+        except FileNotFoundError:
+            continue  # deleted while it was scanned
+        except OSError as exc:
+            bad.append(ContentError(f"the folder cannot be read: {exc.strerror}", path=_relative(folder, base) or folder,
+                                    line=1, field="file"))
+            continue
+        for item in items:
+            name = item.name
+            if name.startswith("."):
+                continue
+            if item.is_dir(follow_symlinks=False):  # as os.walk: links to folders are not followed
+                folders.append(item.path)
+            elif name.endswith(".md"):
+                # A regular file costs no system call here (the folder listing says what it is).
+                rel = item.path[cut:]
+                plain = item.is_file(follow_symlinks=False) and _utf8(rel)
+                problem = None if plain else _not_an_entry(item.path, rel, base)
                 if problem is None:
-                    found.append((full[cut:].replace(os.sep, "/"), full))
+                    found.append((rel.replace(os.sep, "/"), item.path))
                 elif problem.message:
                     bad.append(problem)
     found.sort()
@@ -181,16 +193,22 @@ def scan_entries(
     return found
 
 
-def _not_an_entry(full: str, base: str) -> ContentError | None:
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.fsdecode kept bytes that are not UTF-8 as surrogates
+        return False
+    return True
+
+
+def _not_an_entry(full: str, rel: str, base: str) -> ContentError | None:
     """None for a readable entry file; else why not (an empty message: it was just deleted)."""
     where = _relative(full, base) or full
 
     def problem(message: str) -> ContentError:
         return ContentError(message, path=where, line=1, field="file")
 
-    try:
-        full.encode("utf-8")
-    except UnicodeEncodeError:
+    if not _utf8(rel):
         return problem("the file name is not UTF-8; rename the file")
     try:
         st = os.stat(full)
@@ -199,7 +217,7 @@ def _not_an_entry(full: str, base: str) -> ContentError | None:
             return problem("")  # deleted while the folder was scanned
         return problem(f"a symbolic link to {quote_path(os.readlink(full))}, which does not exist")
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             return problem("a symbolic link that leads back to itself (a loop)")
         return problem(f"cannot be read: {exc.strerror}")
     if not stat.S_ISREG(st.st_mode):
