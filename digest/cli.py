@@ -110,6 +110,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON array, an object per file")
     p.add_argument("--root", type=Path, default=Path("."), help="site root (for its tag vocabulary and outlets)")
     p.add_argument("--topic", metavar="NAME", help="also score each page against a topic (e.g. elections)")
+    p.add_argument("--jobs", type=int, metavar="N", help="parse in N processes (default: one per core)")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("ingest", help="turn scraped pages and crawl archives into entries under content/")
@@ -126,6 +127,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--off-topic", choices=("skip", "draft"), default="skip",
                    help="what to do with a page off the topic: skip it (default) or write it as a draft")
     p.add_argument("--json", action="store_true", help="print what happened as JSON instead of a table")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="parse in N processes (default: one per core); entries are written by this one")
     _no_wait(p)
     p.set_defaults(func=cmd_ingest)
     return parser

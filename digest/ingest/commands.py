@@ -22,6 +22,7 @@ from rich.text import Text
 
 from digest.errors import ContentError, DigestError, IngestError
 from digest.ingest.article import Article
+from digest.ingest.pool import default_jobs, parsing
 from digest.ingest.topic import Topic, load_topic
 from digest.ingest.warc import CrawledPage, Skipped, is_archive, read_archive
 from digest.ingest.write import EntryWriter, Outcome, Status
@@ -218,9 +219,8 @@ def run_parse(args: argparse.Namespace) -> int:
     files = list(args.files)
     counts = CrawlCounts()
     total = None if any(is_archive(p) for p in files) else len(files)
-    work = iter_work(files, counts)
-    parsed = (item if isinstance(item, Outcome) else parse_job(item, root=root, topic=topic) for item in work)
-    articles = [_as_article(a) for a in _with_progress(parsed, "Parsing", total=total, counts=counts)]
+    with parsing(iter_work(files, counts), root=root, topic=topic and topic.name, jobs=_jobs(args)) as parsed:
+        articles = [_as_article(a) for a in _with_progress(parsed, "Parsing", total=total, counts=counts)]
     if args.json:
         json.dump([a.to_json() for a in articles], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -336,22 +336,39 @@ def run_ingest(args: argparse.Namespace) -> int:
     pages, outcomes = collect_pages(args.inputs)
     counts = CrawlCounts()
     total = None if any(is_archive(p) for p in pages) else len(pages)
-    work = iter_work(pages, counts)
-    parsed = (item if isinstance(item, Outcome) else parse_job(item, root=root, topic=topic) for item in work)
     scores: dict[str, float] = {}
-    for item in _with_progress(parsed, "Ingesting", total=total, counts=counts):
-        outcome = item if isinstance(item, Outcome) else _write(item, writer, drafts, getattr(args, "off_topic", "skip"))
-        if isinstance(item, Article) and item.topic is not None:
-            scores[item.source] = item.topic.score
-        log.info("%s: %s %s", outcome.source, outcome.status.value, outcome.path or "")
-        outcomes.append(outcome)
+    off_topic = getattr(args, "off_topic", "skip")
+    interrupted = False
+    try:
+        with parsing(iter_work(pages, counts), root=root, topic=topic and topic.name, jobs=_jobs(args)) as parsed:
+            for item in _with_progress(parsed, "Ingesting", total=total, counts=counts):
+                outcome = item if isinstance(item, Outcome) else _write(item, writer, drafts, off_topic)
+                if isinstance(item, Article) and item.topic is not None:
+                    scores[item.source] = item.topic.score
+                log.info("%s: %s %s", outcome.source, outcome.status.value, outcome.path or "")
+                outcomes.append(outcome)
+    except KeyboardInterrupt:  # every entry is written whole or not at all: keep what was done
+        interrupted = True
     if getattr(args, "json", False):
         json.dump([outcome_json(o, scores.get(o.source), dry_run=args.dry_run) for o in outcomes],
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print_report(outcomes, dry_run=args.dry_run, archives=counts.lines(), scores=scores)
+    if interrupted:
+        print(f"interrupted: the {len(outcomes)} pages above were done; run the same command again to go on",
+              file=sys.stderr)
+        return 130
     return 1 if any(is_failure(o) for o in outcomes) else 0
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        return default_jobs()
+    if jobs < 1:
+        raise IngestError(f"must be at least 1, not {jobs}", field="--jobs")
+    return jobs
 
 
 def _write(article: Article, writer: EntryWriter, drafts: EntryWriter, off_topic: str) -> Outcome:
