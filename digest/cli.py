@@ -27,9 +27,10 @@ def _site_options(p: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace):
-    from digest.config import load_config
+    from digest.config import load_config, require_site
 
-    return load_config(args.root, content=args.content, output=args.output, drafts=args.drafts)
+    return require_site(load_config(args.root, content=args.content, output=args.output, drafts=args.drafts,
+                                    base_url=getattr(args, "base_url", None)))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -51,9 +52,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from digest.check import run_check
-    from digest.config import load_config
+    from digest.config import load_config, require_site
 
-    return run_check(load_config(args.root, content=args.content, drafts=args.drafts))
+    return run_check(require_site(load_config(args.root, content=args.content, drafts=args.drafts)))
+
+
+_SITE_FLAGS = ("language", "timezone", "site_title")
+_ENTRY_FLAGS = ("tags", "source", "lang")
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from digest.errors import ConfigError
+    from digest.scaffold import DEFAULT_TIMEZONE, create_entry, create_site
+
+    entry = args.target == "entry"
+    if entry and args.title is None:
+        raise ConfigError("digest new entry needs a TITLE (for a site folder called entry: digest new ./entry)")
+    if args.title is not None and not entry:
+        raise ConfigError(f"unexpected {args.title!r}: digest new SITE makes a site, digest new entry TITLE an entry")
+    wrong = [f for f in (_ENTRY_FLAGS if not entry else _SITE_FLAGS) if getattr(args, f) is not None]
+    if wrong:
+        flag = "--" + wrong[0].removeprefix("site_")
+        what = "an entry (digest new entry TITLE)" if not entry else "a site (digest new SITE)"
+        raise ConfigError(f"{flag} is for {what}", field=flag)
+    if entry:
+        if args.root is None:
+            args.root = Path(".")
+        args.content = args.output = None
+        args.drafts = False
+        tags = [t for t in (args.tags or "").split(",") if t.strip()]
+        path = create_entry(_config(args), args.title, tags=tags, source=args.source, lang=args.lang)
+        print(_shown(path))
+        return 0
+    if args.root is not None:
+        raise ConfigError("--root is for an entry (digest new entry TITLE); name the new site's folder instead",
+                          field="--root")
+    site = create_site(args.target, title=args.site_title, language=args.language or "en",
+                       timezone=args.timezone or DEFAULT_TIMEZONE)
+    print(f"created a digest in {_shown(site.root)}: {len(site.files)} files")
+    for rel in site.files:
+        print(f"  {rel}")
+    print(f"next: cd {_shown(site.root)} && digest serve   (then: digest new entry \"A headline\")")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is below it."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -88,6 +136,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="ignore .digest-cache/ and write every file (a cold build)")
     p.add_argument("--no-search", action="store_true", help="do not build the search index this time")
     _no_wait(p)
+    p.add_argument("--base-url", metavar="URL",
+                   help="the address the site is published at, instead of digest.toml's base_url (for CI)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="build, serve and live-reload while you edit")
@@ -103,6 +153,27 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
     p.add_argument("--drafts", action="store_true", help="check links as if drafts were published")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "new", help="start a digest (digest new SITE) or an entry in this one (digest new entry TITLE)",
+        usage="digest new SITE [--language en|ru|kk] [--timezone ZONE] [--title TITLE]\n"
+              "       digest new entry TITLE [--tags A,B] [--source OUTLET] [--lang LANG] [--root DIR]",
+        description="digest new SITE makes the folder SITE with a digest ready to build and publish "
+                    "(it must not exist or be empty); digest new entry TITLE writes content/YYYY/MM/<slug>.md "
+                    "dated now and prints its path. (A site folder called entry: digest new ./entry.)",
+    )
+    p.add_argument("target", metavar="SITE|entry", help="the new site's folder, or the word entry")
+    p.add_argument("title", nargs="?", metavar="TITLE", help="the new entry's title")
+    site = p.add_argument_group("a new site")
+    site.add_argument("--language", choices=("en", "ru", "kk"), help="the site's language (default: en)")
+    site.add_argument("--timezone", metavar="ZONE", help="IANA time zone (default: Asia/Almaty)")
+    site.add_argument("--title", dest="site_title", metavar="TITLE", help="the site's name")
+    entry = p.add_argument_group("a new entry")
+    entry.add_argument("--tags", metavar="A,B", help="tags, separated by commas")
+    entry.add_argument("--source", metavar="OUTLET", help="the outlet that published the report")
+    entry.add_argument("--lang", metavar="LANG", help="the entry's language (default: the site's)")
+    entry.add_argument("--root", type=Path, help="the digest to add the entry to (default: .)")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("parse", help="parse scraped pages (or the pages of crawl archives) and print the result")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE",

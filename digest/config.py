@@ -86,6 +86,7 @@ def load_config(
     content: Path | None = None,
     output: Path | None = None,
     drafts: bool = False,
+    base_url: str | None = None,
 ) -> SiteConfig:
     """Read ``ROOT/digest.toml`` (optional) and apply command-line overrides."""
     root = Path(root).resolve()
@@ -102,6 +103,8 @@ def load_config(
             line = _toml_error_line(str(exc))
             raise ConfigError(f"not valid TOML ({exc})", path=path, line=line) from None
     values = _check(values, path)
+    if base_url is not None:  # digest build --base-url: the address CI publishes at
+        values["base_url"] = _check({"base_url": base_url}, Path("--base-url"))["base_url"]
 
     def where(key: str, default: str) -> Path:
         return (root / values.pop(key, default)).resolve()
@@ -159,6 +162,18 @@ def _check(values: dict, path: Path) -> dict:
             raise ConfigError(f"must be an absolute http(s) URL, not {url!r}", path=path, field="base_url")
         out["base_url"] = url if url.endswith("/") else url + "/"
     return out
+
+
+def require_site(config: SiteConfig) -> SiteConfig:
+    """``config`` when its root is a digest (it has a digest.toml or a content
+    folder), else a ConfigError that says how to start one."""
+    if config.config_file is None and not config.content_dir.is_dir():
+        raise ConfigError(
+            f"not a digest: no {CONFIG_NAME} and no {config.content_dir.name}/ folder; "
+            "start one with `digest new SITE`, or name one with --root DIR",
+            path=config.root,
+        )
+    return config
 
 
 @functools.cache

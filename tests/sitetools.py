@@ -57,3 +57,25 @@ def feed_text(detail) -> str:
     parser.feed(detail.value)
     assert parser.found == [], f"markup in a text field: {detail.value!r}"
     return html.unescape(detail.value)
+
+
+def served_url(proc, timeout: float) -> str:
+    """The ``http://…`` address a ``digest serve`` subprocess prints on its stdout
+    (a text pipe); kills it and fails when none comes within ``timeout`` seconds."""
+    import re
+    import threading
+
+    lines: list[str] = []
+    found = threading.Event()
+
+    def read() -> None:
+        for line in proc.stdout:
+            lines.append(line)
+            if "http://" in line:
+                found.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not found.wait(timeout):
+        proc.kill()
+        raise AssertionError(f"no URL printed: {lines!r} {proc.stderr.read()!r}")
+    return re.search(r"http://\S+", "".join(lines)).group(0)

@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
@@ -269,6 +269,24 @@ def _slug_candidate(base: str, n: int) -> str:
         stem = stem[:-1].rstrip("-")
         candidate = f"{stem}{suffix}"
     return candidate
+
+
+def free_slugs(index: ContentIndex, folder: Path, when: datetime | date, base: str) -> Iterator[tuple[str, Path]]:
+    """(slug, file) pairs for a new entry dated ``when`` in ``folder``, free in
+    the index and on disk, in order: ``base``, ``base-2``, ``base-3``…
+
+    Free means no file of that name and no entry at that URL (the same day and
+    slug). The caller still creates the file with :func:`create_new`, which
+    fails if it appeared meanwhile, and then takes the next pair.
+    """
+    day = when.strftime("%Y/%m/%d")
+    for n in range(1, 10_000):
+        slug = _slug_candidate(base, n)
+        path = folder / f"{slug}.md"
+        if path in index.claimed or f"{day}/{slug}" in index.urls or path.exists():
+            continue
+        yield slug, path
+    raise IngestError(f"no free file name for the slug {base!r}")
 
 
 # ---------------------------------------------------------------- dates
@@ -608,22 +626,17 @@ class EntryWriter:
         if existing_path is not None:
             return self._update(existing_path, draft, source_name, outcome)
 
-        day = draft.when.strftime("%Y/%m/%d")
         folder = self.content_dir / draft.when.strftime("%Y") / draft.when.strftime("%m")
         base = draft.title_slug
-        for n in range(1, 10_000):
-            slug = _slug_candidate(base, n)
-            path = folder / f"{slug}.md"
-            if path in self.index.claimed or f"{day}/{slug}" in self.index.urls or path.exists():
-                continue
+        for slug, path in free_slugs(self.index, folder, draft.when, base):
             text = render(draft, slug=slug, source_name=source_name)
             self._check(text, draft, slug, path)
             if not self.dry_run and not create_new(path, text):
                 continue  # created meanwhile by someone else: try the next name
             self._remember(ExistingEntry(path, text, read_front_matter(text)))
-            reason = "new entry" if n == 1 else f"new entry (the slug {base!r} was taken)"
+            reason = "new entry" if slug == base else f"new entry (the slug {base!r} was taken)"
             return outcome(Status.WRITTEN, path, reason)
-        raise IngestError(f"no free file name for the slug {base!r}")
+        raise AssertionError("unreachable: free_slugs raises when it runs out")
 
     def _update(self, path: Path, draft: Draft, source_name: str, outcome) -> Outcome:
         entry = self.index.planned.get(path) or load_existing(path)

@@ -15,6 +15,7 @@ from pathlib import Path
 from digest.config import load_config
 from digest.serve import PreviewServer, _on_sigterm
 from serve_helpers import REPO, SAMPLE, TIMEOUT
+from sitetools import served_url
 
 
 def start_cli(root: Path, *args: str) -> tuple[subprocess.Popen, str]:
@@ -22,21 +23,7 @@ def start_cli(root: Path, *args: str) -> tuple[subprocess.Popen, str]:
         [sys.executable, "-m", "digest", "serve", "--root", str(root), "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    lines: list[str] = []
-    found = threading.Event()
-
-    def read() -> None:
-        for line in proc.stdout:
-            lines.append(line)
-            if "http://" in line:
-                found.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not found.wait(TIMEOUT):
-        proc.kill()
-        raise AssertionError(f"no URL printed: {lines!r} {proc.stderr.read()!r}")
-    url = re.search(r"http://\S+", "".join(lines)).group(0)
-    return proc, url
+    return proc, served_url(proc, TIMEOUT)
 
 
 def test_ctrl_c_stops_the_server_with_status_0(site: Path) -> None:
