@@ -3,10 +3,14 @@
 Only files below the output folder can be served: every path segment is decoded
 once and ``.``/``..``, encoded slashes, NUL and hidden names are refused before
 the file system is asked, and the resolved path (symlinks followed) must still
-lie inside the folder.
+lie inside the folder. Only requests addressed to the preview itself are
+answered (:func:`allowed_host`): a page elsewhere cannot read it through DNS
+rebinding.
 """
 from __future__ import annotations
 
+import functools
+import ipaddress
 import json
 import logging
 import mimetypes
@@ -125,6 +129,44 @@ def _within(path: str, top: str) -> bool:
     return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
 
 
+def allowed_host(header: str | None, served_host: str, port: int) -> bool:
+    """Whether a request's ``Host`` header names this preview.
+
+    A browser led by DNS rebinding to the preview (a name of the attacker's that
+    now resolves to 127.0.0.1) sends that name. Accepted: no ``Host`` (HTTP/1.0
+    clients; browsers always send one), an IP address, ``localhost`` and names
+    under ``.localhost``, the ``--host`` given and, when that is every
+    interface, this machine's own names; each with no port or this server's.
+    """
+    if header is None:
+        return True
+    text = header.strip().lower()
+    name, colon, given = text.rpartition(":")
+    if not colon or "]" in given:  # no port (an IPv6 address has colons of its own)
+        name, given = text, ""
+    if given and given != str(port):
+        return False
+    name = name.rstrip(".")
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    if not name:
+        return False
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    return name == "localhost" or name.endswith(".localhost") or name in _served_names(served_host)
+
+
+@functools.lru_cache(maxsize=8)
+def _served_names(host: str) -> frozenset[str]:
+    names = {host.strip("[]").lower().rstrip(".")}
+    if host in ("", "0.0.0.0", "::"):  # every interface: this machine's names reach it too
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+    return frozenset(names)
+
+
 def split_target(target: str) -> tuple[str, str]:
     """(path, query) of a request target, origin form (``/a?b``) or absolute form."""
     if target.startswith(("http://", "https://")):
@@ -138,6 +180,9 @@ def split_target(target: str) -> tuple[str, str]:
 class PreviewHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Connections the kernel keeps waiting to be accepted (the stdlib's 5 overflows
+    # as soon as a page's requests and a few reloads arrive together).
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], preview: PreviewServer) -> None:
         if ":" in address[0]:
@@ -166,6 +211,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _respond(self, send_body: bool) -> None:
         try:
+            preview = self.server.preview
+            if not allowed_host(self.headers.get("Host"), preview.host, self.server.server_address[1]):
+                body = b"This preview answers only requests addressed to it (localhost or its --host).\n"
+                self._send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", body if send_body else None,
+                           len(body))
+                return
             path, query = split_target(self.path)
             if path == ENDPOINT:
                 self._livereload(query, send_body)
