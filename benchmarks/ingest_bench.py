@@ -1,18 +1,32 @@
 """How fast is ``digest ingest``? Prints pages per second for read, parse and write.
 
     python benchmarks/ingest_bench.py [--copies 50]
+    python benchmarks/ingest_bench.py --warc 10000 [--dask-files 4]
 
 Makes ``copies`` variants of every fixture page (distinct titles, so each becomes
 its own entry) in a temporary folder, then times, separately:
 reading/decoding (read_page), parsing (parse_file) and writing entries
 (EntryWriter, including the build's own validation), then a second ingest of the
 same pages (every one "unchanged").
+
+With ``--warc N`` it makes a crawl archive of N records instead (``make_crawl``: a
+request and a response for each fetch, with images, scripts, 404s, redirects and
+revisits among them, like a real crawl; each page a fixture page with its own title) and
+runs the real command, ``digest ingest crawl.warc.gz``, in a fresh process for each of:
+one worker (``--jobs 1``), every core, and a local Dask cluster (``--dask``, the archive
+split into ``--dask-files`` files, since Dask parses whole files). For each it prints
+pages per second, the peak memory of the largest process, and the load average (the
+machine may be shared: a loaded machine depresses the speedup).
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -46,11 +60,128 @@ def timed(label: str, count: int, func) -> object:
     return result
 
 
+FIXTURES = PAGES.parent
+
+
+def make_crawl(folder: Path, records: int, files: int = 1) -> list[Path]:
+    """Crawl archives of ``records`` records in all, split into ``files`` gzipped WARCs."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pages = [*sorted((FIXTURES / "html").glob("*.html")), *sorted(PAGES.glob("*.txt")),
+             *sorted((FIXTURES / "pages_extra").glob("*.txt"))]
+    titles = [json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))["title"].encode() for p in pages]
+    paths = [folder / f"crawl-{i:02d}.warc.gz" for i in range(files)]
+    handles = [open(p, "wb") for p in paths]
+    writers = [WARCWriter(fh, gzip=True) for fh in handles]
+
+    def http(status: str, media: str) -> StatusAndHeaders:
+        return StatusAndHeaders(status, [("Content-Type", media)], protocol="HTTP/1.1")
+
+    try:
+        n = 0
+        while n < records:
+            writer = writers[n * files // records]
+            url = f"https://news.example.org/{n}"
+            request = StatusAndHeaders(f"GET /{n} HTTP/1.1", [("Host", "news.example.org")], is_http_request=True)
+            writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""), http_headers=request))
+            kind = (n // 2) % 20
+            if kind == 3:
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(b"\x89PNG" + b"\0" * 2000),
+                                                   http_headers=http("200 OK", "image/png"))
+            elif kind == 7:
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(b"var a = 1;" * 100),
+                                                   http_headers=http("200 OK", "application/javascript"))
+            elif kind == 11:
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(b"<p>not found</p>"),
+                                                   http_headers=http("404 Not Found", "text/html"))
+            elif kind == 15:
+                record = writer.create_revisit_record(url, digest="sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                                      refers_to_uri=url, refers_to_date="2024-03-01T10:00:00Z",
+                                                      http_headers=http("200 OK", "text/html"))
+            else:
+                i = n % len(pages)
+                body = pages[i].read_bytes().replace(titles[i], titles[i] + b" (fetch %d)" % n)
+                media = "text/html; charset=utf-8" if pages[i].suffix == ".html" else "text/plain; charset=utf-8"
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                   http_headers=http("200 OK", media))
+            writer.write_record(record)
+            n += 2
+    finally:
+        for fh in handles:
+            fh.close()
+    return paths
+
+
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(seconds, peak, done.returncode)
+print(done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "")
+"""
+
+
+def run_ingest(inputs: list[Path], options: list[str]) -> tuple[float, float, str]:
+    """(seconds, peak MiB of the largest process, summary line) of one real ``digest ingest``."""
+    with tempfile.TemporaryDirectory() as site:
+        command = [sys.executable, "-m", "digest", "ingest", *map(str, inputs), "--root", site, *options]
+        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
+        first, summary = (out.stdout.splitlines() + [""])[:2]
+        seconds, peak_kib, code = first.split()
+        return float(seconds), int(peak_kib) / 1024, summary
+
+
+def crawl_bench(records: int, dask_files: int) -> None:
+    from digest.ingest.pool import default_jobs
+
+    cores = default_jobs()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        [crawl] = make_crawl(folder, records)
+        pages = sum(1 for n in range(0, records, 2) if (n // 2) % 20 not in (3, 7, 11, 15))
+        print(f"crawl: {records} records, {pages} pages, {crawl.stat().st_size / 1e6:.1f} MB gzipped")
+        runs = [("1 worker", [crawl], ["--jobs", "1"]), (f"{cores} workers", [crawl], ["--jobs", str(cores)])]
+        one = None
+        for label, inputs, options in runs:
+            seconds, peak, summary = run_ingest(inputs, options)
+            one = one or seconds
+            print(f"{label:<22} {seconds:7.1f} s  {pages / seconds:7.1f} pages/s  {one / seconds:4.2f}x  "
+                  f"peak {peak:5.0f} MiB  load {os.getloadavg()[0]:.1f}  ({summary})")
+        (folder / "parts").mkdir()
+        parts = make_crawl(folder / "parts", records, dask_files)
+        try:
+            from distributed import LocalCluster
+        except ImportError:
+            print("dask: not installed (pip install 'digest[cluster]')")
+            return
+        with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+            seconds, peak, summary = run_ingest(parts, ["--dask", cluster.scheduler_address])
+            with cluster.get_client() as client:
+                worker_peak = max(client.run(_peak_mib).values())
+        print(f"{f'Dask, {cores} workers':<22} {seconds:7.1f} s  {pages / seconds:7.1f} pages/s  {one / seconds:4.2f}x  "
+              f"peak {peak:5.0f} MiB (workers {worker_peak:.0f} MiB)  load {os.getloadavg()[0]:.1f}  "
+              f"({dask_files} files; {summary})")
+
+
+def _peak_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=50, help="variants of each fixture page (default 50)")
+    parser.add_argument("--warc", type=int, metavar="RECORDS", help="benchmark a crawl archive of this many records")
+    parser.add_argument("--dask-files", type=int, default=4, help="files the crawl is split into for Dask (default 4)")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
+    if args.warc:
+        crawl_bench(args.warc, args.dask_files)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "pages").mkdir()

@@ -200,6 +200,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print what happened as JSON instead of a table")
     p.add_argument("--jobs", type=int, metavar="N",
                    help="parse in N processes (default: one per core); entries are written by this one")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="parse whole files on a Dask cluster (tcp://HOST:8786); needs digest[cluster]")
     _no_wait(p)
     p.set_defaults(func=cmd_ingest)
     return parser

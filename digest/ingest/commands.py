@@ -22,7 +22,7 @@ from rich.text import Text
 
 from digest.errors import ContentError, DigestError, IngestError
 from digest.ingest.article import Article
-from digest.ingest.pool import default_jobs, parsing
+from digest.ingest.pool import dask_parsing, default_jobs, parsing
 from digest.ingest.topic import Topic, load_topic
 from digest.ingest.warc import CrawledPage, Skipped, is_archive, read_archive
 from digest.ingest.write import EntryWriter, Outcome, Status
@@ -219,7 +219,7 @@ def run_parse(args: argparse.Namespace) -> int:
     files = list(args.files)
     counts = CrawlCounts()
     total = None if any(is_archive(p) for p in files) else len(files)
-    with parsing(iter_work(files, counts), root=root, topic=topic and topic.name, jobs=_jobs(args)) as parsed:
+    with _parsing(args, files, counts, root, topic) as parsed:
         articles = [_as_article(a) for a in _with_progress(parsed, "Parsing", total=total, counts=counts)]
     if args.json:
         json.dump([a.to_json() for a in articles], sys.stdout, ensure_ascii=False, indent=2)
@@ -340,7 +340,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     off_topic = getattr(args, "off_topic", "skip")
     interrupted = False
     try:
-        with parsing(iter_work(pages, counts), root=root, topic=topic and topic.name, jobs=_jobs(args)) as parsed:
+        with _parsing(args, pages, counts, root, topic) as parsed:
             for item in _with_progress(parsed, "Ingesting", total=total, counts=counts):
                 outcome = item if isinstance(item, Outcome) else _write(item, writer, drafts, off_topic)
                 if isinstance(item, Article) and item.topic is not None:
@@ -360,6 +360,16 @@ def run_ingest(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 130
     return 1 if any(is_failure(o) for o in outcomes) else 0
+
+
+def _parsing(args: argparse.Namespace, paths: list[Path], counts: CrawlCounts, root: Path | None,
+             topic: Topic | None):
+    """The pages of ``paths`` parsed: on a Dask cluster with ``--dask``, else in a pool."""
+    name = topic.name if topic is not None else None
+    address = getattr(args, "dask", None)
+    if address:
+        return dask_parsing(paths, counts, address=address, root=root, topic=name)
+    return parsing(iter_work(paths, counts), root=root, topic=name, jobs=_jobs(args))
 
 
 def _jobs(args: argparse.Namespace) -> int:

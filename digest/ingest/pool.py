@@ -1,4 +1,4 @@
-"""Parsing on every core while one process writes.
+"""Parsing on every core, or on a Dask cluster, while one process writes.
 
 ``parsing`` takes the work of an ingest in order (scraped files, pages from crawl
 archives, and rows that need no parsing) and gives back, in the same order, an
@@ -10,6 +10,10 @@ entry", is exactly that of a single process.
 At most ``IN_FLIGHT_PER_WORKER`` pages per worker are in flight: memory stays bounded
 however long the stream. Workers ignore Ctrl-C; the caller's KeyboardInterrupt cancels
 what is queued and stops the workers.
+
+``dask_parsing`` hands whole files to a Dask cluster instead (one task per crawl
+archive, or per ``FILES_PER_TASK`` scraped files) and gives back the same stream, file
+by file in input order, at most two files per worker ahead.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ import logging
 import multiprocessing
 import os
 import signal
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -139,3 +143,105 @@ def _result(item: Future | Outcome) -> Article | Outcome:
         return item.result()
     except BrokenProcessPool as exc:
         raise IngestError(f"a parsing process stopped ({exc}); what was written is kept") from None
+
+
+# -- on a Dask cluster
+
+FILES_PER_TASK = 50
+"""Scraped files (not archives) are sent to the cluster this many to a task."""
+
+
+def parse_files_task(paths: list[str], root: str | None, topic: str | None):
+    """On a Dask worker: every page of these files (one crawl archive, or a few
+    scraped pages) parsed, each with its normalised URL (for crawled pages), and
+    what the archives held."""
+    from digest.ingest.commands import CrawlCounts, iter_work
+    from digest.ingest.warc import CrawledPage
+    from digest.ingest.write import normalize_url
+
+    logging.disable(logging.WARNING)
+    where = Path(root) if root is not None else None
+    loaded = _load_topic(topic, where)
+    counts = CrawlCounts()
+    results = []
+    for item in iter_work([Path(p) for p in paths], counts):
+        if isinstance(item, Outcome):
+            results.append((None, None, item))
+        else:
+            key = normalize_url(item.url) if isinstance(item, CrawledPage) and item.url else None
+            archive = item.archive if isinstance(item, CrawledPage) else None
+            results.append((key, archive, parse_one(item, where, loaded)))
+    return results, counts
+
+
+def _units(paths: Iterable[Path]) -> Iterator[list[str]]:
+    """Each crawl archive alone, scraped files by ``FILES_PER_TASK``, in order."""
+    from digest.ingest.warc import is_archive
+
+    batch: list[str] = []
+    for path in paths:
+        if is_archive(path):
+            if batch:
+                yield batch
+                batch = []
+            yield [str(path)]
+        else:
+            batch.append(str(path))
+            if len(batch) == FILES_PER_TASK:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+@contextmanager
+def dask_parsing(paths: Iterable[Path], counts, *, address: str, root: Path | None = None,
+                 topic: str | None = None) -> Iterator[Iterator[Article | Outcome]]:
+    """Like ``parsing``, with the parsing of whole files done on the Dask cluster at
+    ``address``; the workers must see the files (and the site root) at the same paths.
+    Results come back file by file, in order; ``counts`` gets what the archives held."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise IngestError("--dask needs the distributed package: pip install 'digest[cluster]'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise IngestError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        yield _from_cluster(client, paths, counts, str(root) if root is not None else None, topic)
+    finally:
+        client.close()
+
+
+def _from_cluster(client, paths, counts, root, topic) -> Iterator[Article | Outcome]:
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    window: deque = deque()
+    seen: set[str] = set()
+    units = _units(paths)
+    for unit in itertools.chain(units, [None]):
+        if unit is not None:
+            window.append(client.submit(parse_files_task, unit, root, topic, pure=False))
+            if len(window) < 2 * workers:
+                continue
+        while window and (unit is None or len(window) >= 2 * workers):
+            try:
+                results, part = window.popleft().result()
+            except Exception as exc:  # a worker died, or could not import digest
+                raise IngestError(f"the Dask cluster could not parse the files: {exc}") from None
+            _merge(counts, part)
+            for key, archive, item in results:
+                if key is not None and key in seen:  # fetched again in an earlier archive
+                    counts.pages[archive] -= 1
+                    counts.skipped.setdefault(archive, Counter())["duplicate URLs"] += 1
+                    continue
+                if key is not None:
+                    seen.add(key)
+                yield item
+
+
+def _merge(counts, part) -> None:
+    counts.pages.update(part.pages)
+    counts.damaged.update(part.damaged)
+    for archive, skipped in part.skipped.items():
+        counts.skipped.setdefault(archive, Counter()).update(skipped)
