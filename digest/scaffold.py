@@ -54,7 +54,6 @@ def create_site(
     title: str | None = None,
     language: str = "en",
     timezone: str = DEFAULT_TIMEZONE,
-    now: datetime | None = None,
 ) -> NewSite:
     """Write a new digest into ``target``, which must not exist or be empty."""
     target = Path(target).absolute()
@@ -65,11 +64,12 @@ def create_site(
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"unknown time zone {timezone!r} (use an IANA name such as Asia/Almaty)", field="--timezone") from None
     _refuse_taken(target)
-    when = (now or datetime.now(tz)).astimezone(tz).replace(second=0, microsecond=0)
+    when = datetime.now(tz).replace(second=0, microsecond=0)
     default_title, description = _NAMES[language]
+    title = " ".join((title or "").split()) or default_title
     values = {
-        "title": _toml_string(title or default_title),
-        "title_text": title or default_title,
+        "title": _toml_string(title),
+        "title_text": title,
         "description": _toml_string(description),
         "language": language,
         "timezone": timezone,
@@ -168,7 +168,6 @@ def create_entry(
     tags: list[str] = (),
     source: str | None = None,
     lang: str | None = None,
-    now: datetime | None = None,
 ) -> Path:
     """Write a new entry dated now (in the site's time zone); return its path."""
     from digest.content import parse_entry
@@ -179,7 +178,7 @@ def create_entry(
     base = slugify(title)
     if not base:
         raise ConfigError(f"{title!r} has no letters or digits to make a URL from", field="title")
-    when = (now or datetime.now(config.tz)).astimezone(config.tz).replace(second=0, microsecond=0)
+    when = datetime.now(config.tz).replace(second=0, microsecond=0)
     meta = {
         "title": title,
         "date": when,

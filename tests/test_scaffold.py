@@ -1,8 +1,10 @@
 """``digest new``: a new digest that builds, checks clean and publishes; new entries; refusals."""
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import tomllib
 from datetime import datetime, timedelta
@@ -156,8 +158,8 @@ def test_a_non_empty_folder_is_refused_and_left_as_it_was(tmp_path: Path, capsys
 def test_an_empty_folder_is_used(tmp_path: Path, capsys) -> None:
     root = tmp_path / "empty"
     root.mkdir()
-    assert new(str(root)) == 0
-    assert (root / "digest.toml").is_file()
+    assert new(str(root), "--title", " Two\nlines ") == 0
+    assert load_config(root).title == "Two lines"  # one line, as digest.toml and the README's heading need
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
 
 
@@ -235,6 +237,50 @@ def test_the_gitlab_job_builds_into_public_with_the_pages_address(site: Path, mo
     feed = feedparser.parse((site / "public" / "feed.xml").read_bytes())
     assert feed.entries[0].link.startswith("https://group.gitlab.io/news/")
     assert not (site / "site").exists()
+
+
+def test_the_ci_files_date_files_by_their_last_commit_so_the_restored_cache_is_used(
+    site: Path, monkeypatch
+) -> None:
+    flow = yaml.safe_load((site / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    (dating,) = [s["run"] for s in flow["jobs"]["build"]["steps"] if "run" in s and "git" in s["run"]]
+    assert flow["jobs"]["build"]["steps"][0]["with"]["fetch-depth"] == 0
+    ci = yaml.safe_load((site / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert dating in ci["pages"]["script"] and ci["variables"]["GIT_DEPTH"] == 0
+
+    def git(*args: str, when: str | None = None) -> None:
+        env = {**os.environ, "GIT_AUTHOR_DATE": when or "", "GIT_COMMITTER_DATE": when or ""}
+        subprocess.run(["git", "-C", str(site), "-c", "user.name=E", "-c", "user.email=e@example.org", *args],
+                       check=True, capture_output=True, env=env)
+
+    (example,) = (site / "content").rglob("*.md")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "new digest", when="2026-01-02T03:04:05+00:00")
+    example.write_text(example.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    git("commit", "-q", "-am", "an edit", when="2026-01-03T00:00:00+00:00")
+
+    def ci_run() -> None:
+        """What CI does: a fresh checkout (every file dated now, no site/), then the dating step."""
+        shutil.rmtree(site / "site", ignore_errors=True)
+        for path in site.rglob("*"):
+            if path.is_file() and ".digest-cache" not in path.parts and ".git" not in path.parts:
+                os.utime(path)
+        subprocess.run(["bash", "-e", "-c", dating], cwd=site, check=True)
+
+    ci_run()
+    assert main(["build", "--root", str(site), "--no-search"]) == 0
+    ci_run()  # the next run, with the last run's .digest-cache/ restored
+    assert example.stat().st_mtime == datetime.fromisoformat("2026-01-03T00:00:00+00:00").timestamp()
+    assert (site / "digest.toml").stat().st_mtime == datetime.fromisoformat("2026-01-02T03:04:05+00:00").timestamp()
+
+    from digest.cache import EntryCache
+
+    found = []
+    get = EntryCache.get
+    monkeypatch.setattr(EntryCache, "get", lambda self, rel, stamp: found.append(get(self, rel, stamp)) or found[-1])
+    assert main(["build", "--root", str(site), "--no-search"]) == 0
+    assert len(found) == 1 and found[0] is not None  # the entry came from the cache, not read again
 
 
 def test_a_bad_base_url_on_the_command_line_is_one_line(site: Path, capsys) -> None:
