@@ -29,18 +29,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest import cache as cachemod
+from digest import faults
 from digest.cache import EntryCache, Manifest, Stamp
 from digest.collect import collect
 from digest.config import SiteConfig
 from digest.content import find_entries, scan_entries
-from digest.errors import DuplicateURLError
+from digest.errors import CacheError, DuplicateURLError
 from digest.i18n import catalog_files
-from digest.lock import Say, site_lock
+from digest.lock import Say, site_lock, to_stderr
 from digest.model import Entry, forget_packs
-from digest.output import Staging, marker_stamp
+from digest.output import Staging, clear_debris, marker_stamp, scratch_prefix
 from digest.parallel import read_entries, read_into, render_into
 from digest.render import PageSpec, Renderer, plan_site, template_folders
-from digest.search import ENTRY_PAGES, SearchOutcome, index_site
+from digest.search import BUNDLE, ENTRY_PAGES, SearchOutcome, index_site
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,19 @@ class Builder:
         try:
             with self.lock.hold(wait=self.wait, say=self.say):
                 self._claim()
-                return self._build(changed)
+                self._clear_debris()
+                try:
+                    return self._build(changed)
+                except CacheError as exc:
+                    if not self.use_cache:
+                        raise
+                    # Bodies are read while rendering, before the output changes (or
+                    # when the cache is compacted: the full build below writes every file again).
+                    (self.say or to_stderr)(f"warning: the build cache is damaged ({exc}); "
+                                          "dropped it, reading every entry again")
+                    self._forget()
+                    cachemod.drop(self.config.cache_dir)
+                    return self._build(None)
         finally:
             if enabled:
                 gc.enable()
@@ -161,6 +174,21 @@ class Builder:
         if self._generation and cachemod.read_generation(cache_dir) != self._generation:
             self._forget()
         self._generation = cachemod.new_generation(cache_dir)
+
+    def _clear_debris(self) -> None:
+        """Remove what killed builds of this site left (the lock is held: no live build's files)."""
+        config = self.config
+        clear_debris(config.output_dir, f".{BUNDLE}-")
+        cachemod.clear_debris(config.cache_dir)
+        mine = self._scratch.name if self._scratch is not None else None
+        for path in Path(tempfile.gettempdir()).glob(self._scratch_prefix() + "*"):
+            if str(path) != mine:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def _scratch_prefix(self) -> str:
+        """The name start of this site's folder for bodies in the temp folder (a build without the cache)."""
+        site = hashlib.blake2b(str(self.config.cache_dir.resolve()).encode(), digest_size=6).hexdigest()
+        return f"digest-bodies-{site}-"
 
     def _forget(self) -> None:
         """Drop everything kept from earlier builds: the next one starts from the disk."""
@@ -217,6 +245,7 @@ class Builder:
             result = self._incremental(specs, keys, renderer, manifest)
         files, rendered, written, removed, full = result
         clock.lap("render and write")
+        faults.point("written")
         self._manifest.inputs = inputs or ""  # unknown after a partial look (serve names what changed)
         self._manifest.entries = len(site.entries)
         self._manifest_unsaved = True
@@ -277,6 +306,8 @@ class Builder:
         manifest = self._stored_manifest()
         if manifest is None or not manifest.inputs or manifest.inputs != inputs:
             return None
+        if self.use_cache and cachemod.journal(config.cache_dir) is not None:
+            return None  # a build changed files since (killed, or a preview that saves when it stops)
         if self.search and not (config.output_dir / "pagefind" / "pagefind.js").is_file():
             return None  # the index is missing (skipped or failed last time): try again
         self._manifest = manifest
@@ -331,6 +362,7 @@ class Builder:
         self._unsaved = self._unsaved or dirty
         if self.autosave:  # kept even if this build fails later
             self._save_entries()
+            faults.point("entries-saved")
         return [entry for _, entry in found.values()]
 
     def _pack_dir(self) -> Path:
@@ -338,7 +370,7 @@ class Builder:
         if self.use_cache:
             return self.config.cache_dir
         if self._scratch is None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="digest-bodies-")
+            self._scratch = tempfile.TemporaryDirectory(prefix=self._scratch_prefix())
         return Path(self._scratch.name)
 
     def close(self) -> None:
@@ -364,6 +396,8 @@ class Builder:
         self._save_entries()
         if self.use_cache and self._manifest_unsaved and self._manifest is not None:
             cachemod.save_manifest(self.config.cache_dir, self._manifest)
+            faults.point("manifest-saved")
+            cachemod.clear_journal(self.config.cache_dir)  # the manifest now says what the output holds
         self._manifest_unsaved = False
 
     def _save_entries(self) -> None:
@@ -399,6 +433,12 @@ class Builder:
         manifest = self._manifest
         if manifest is None and self.use_cache:
             manifest = cachemod.load_manifest(config.cache_dir)
+            journal = cachemod.journal(config.cache_dir) if manifest is not None else None
+            for rel in journal or ():
+                # A build changed (or was about to change) this file and did not
+                # save the manifest after: its key and bytes are unknown, so it
+                # is rendered and written again, or removed if no page has it.
+                manifest.files[rel] = ("", "")
         if manifest is None:
             return None
         if manifest.output != str(config.output_dir) or manifest.marker != marker_stamp(config.output_dir):
@@ -421,7 +461,8 @@ class Builder:
         config = self.config
         protect = (config.root, config.content_dir, config.templates_dir, config.static_dir)
         with Staging(config.output_dir, protect=protect) as out:
-            hashes = render_into(out.path, specs, renderer, keep_partials=self.remember)
+            hashes = render_into(out.path, specs, renderer, keep_partials=self.remember,
+                                 scratch=scratch_prefix(config.output_dir, "partials"))
             if self.search:  # the index goes in with the pages, in the same swap
                 self._search = index_site(out.path, language=config.language, glob=ENTRY_PAGES)
             out.commit()
@@ -437,21 +478,27 @@ class Builder:
         # (``keys`` holds the specs' paths in the specs' order)
         todo = [spec for spec, key in zip(specs, keys.values()) if old.get(spec.path, missing)[0] != key]
         gone = sorted(old.keys() - keys.keys())
-        staging = Path(tempfile.mkdtemp(prefix=f".digest-staging-{config.output_dir.name}-", dir=config.output_dir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(config.output_dir, "staging"), dir=config.output_dir.parent))
         try:
             skip = {spec.path: old[spec.path][1] for spec in todo if spec.path in old}
-            hashes = render_into(staging, todo, renderer, skip=skip)
+            hashes = render_into(staging, todo, renderer, skip=skip, scratch=scratch_prefix(config.output_dir, "partials"))
             written = []
             for spec in todo:
                 if (staging / spec.path).exists():
                     written.append(spec.path)
-            # Everything is rendered: now change the output, file by file.
+            # Everything is rendered: now change the output, file by file,
+            # after the journal says which files (the manifest is saved after).
+            if self.use_cache and (written or gone):
+                cachemod.add_to_journal(config.cache_dir, written + gone)
+                faults.point("journal-written")
             for rel in written:
                 target = config.output_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / rel, target)
+                faults.point("replaced")
             for rel in gone:
                 _remove(config.output_dir, rel)
+                faults.point("removed")
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         if self.search and any(rel.endswith(".html") for rel in (*written, *gone)):

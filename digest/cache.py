@@ -8,27 +8,37 @@
   hash of its bytes, so a build renders only files whose key changed and
   writes only files whose bytes changed.
 
-A cache that is missing, unreadable or from another version is ignored (the
-build is then a cold one); it never changes what a build writes.
+Every index file (``entries.pickle``, the segments, ``manifest.pickle``)
+starts with a checksum of what follows, and every body's reference in the
+index carries the checksum of its bytes in the pack, checked whenever the
+body is read. A cache that is missing or from another version is ignored (the
+build is then a cold one); a damaged one (a checksum that does not match, a
+pack or segment missing or cut short) raises :class:`CacheError`, and the
+build drops the cache and reads every entry again: a damaged cache never
+changes what a build writes.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pickle
 import tempfile
 import uuid
+import zlib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from digest import __version__, stories
+from digest import __version__, faults, stories
 from digest.config import SiteConfig
-from digest.model import Body, Entry
+from digest.errors import CacheError
+from digest.model import Body, Entry, forget_packs
 
 log = logging.getLogger(__name__)
 
-FORMAT = 6
+FORMAT = 7
+HEADER = b"digest-cache\n"  # then the format (2 bytes), the CRC-32 of the rest (4 bytes), the pickle
 ENTRIES = "entries.pickle"
 MANIFEST = "manifest.pickle"
 
@@ -100,15 +110,26 @@ class Manifest:
 
 
 def _read_pickle(path: Path):
+    """The value stored in ``path``; None when there is none or it is of another version."""
     try:
         with open(path, "rb") as fh:
-            data = pickle.load(fh)
+            raw = fh.read()
     except FileNotFoundError:
         return None
-    except Exception as exc:  # a damaged cache is only a slower build
-        log.info("ignoring the cache file %s: %s", path, exc)
+    start = len(HEADER) + 6
+    if not raw.startswith(HEADER):
+        if raw.startswith(b"\x80"):  # a pickle of the formats before checksums
+            return None
+        raise CacheError("not a cache file (damaged?)", path=path)
+    if int.from_bytes(raw[len(HEADER) : len(HEADER) + 2], "big") != FORMAT:
         return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != __version__:
+    if len(raw) < start or zlib.crc32(raw[start:]) != int.from_bytes(raw[start - 4 : start], "big"):
+        raise CacheError("the checksum does not match (cut short or overwritten)", path=path)
+    try:
+        data = pickle.loads(raw[start:])
+    except Exception as exc:  # pragma: no cover - the checksum matched
+        raise CacheError(f"unreadable ({exc})", path=path) from None
+    if not isinstance(data, dict) or data.get("version") != __version__:
         return None
     return data.get("value")
 
@@ -126,7 +147,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _dump(value) -> bytes:
-    return pickle.dumps({"format": FORMAT, "version": __version__, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps({"version": __version__, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER + FORMAT.to_bytes(2, "big") + zlib.crc32(data).to_bytes(4, "big") + data
 
 
 _FIELDS = [f.name for f in fields(Entry) if f.init and f.name != "body"]
@@ -184,14 +206,38 @@ def load_entries(cache_dir: Path, settings: str) -> EntryCache:
     for name in cache.segments:
         part = read_segment(cache_dir / name, settings)
         if part is None:
-            return EntryCache(settings=settings)
+            raise CacheError("an index segment is missing or unusable", path=cache_dir / name)
         rows, gone = part
         for rel in gone:
             cache.entries.pop(rel, None)
         cache.entries.update(rows)
         cache.stored_rows += len(rows)
     cache.stored = {rel: entry for rel, (_, entry) in cache.entries.items()}
+    _check_packs(cache)
     return cache
+
+
+def _check_packs(cache: EntryCache) -> None:
+    """Every pack the index refers to is there and long enough (a stat each)."""
+    ends: dict[str, int] = {}
+    for _, entry in cache.entries.values():
+        path, offset, length, _ = entry.body._ref
+        ends[path] = max(ends.get(path, 0), offset + length)
+    for path, end in ends.items():
+        try:
+            size = os.stat(path).st_size
+        except FileNotFoundError:
+            raise CacheError("a pack of bodies is missing", path=path) from None
+        if size < end:
+            raise CacheError("a pack of bodies is cut short", path=path)
+
+
+def drop(cache_dir: Path) -> None:
+    """Remove the entry index, its segments and packs, the manifest and the journal (not the lock)."""
+    forget_packs(str(cache_dir))
+    for pattern in (ENTRIES, MANIFEST, JOURNAL, f"{SEGMENT_PREFIX}*.pickle", "bodies-*.pack"):
+        for path in cache_dir.glob(pattern):
+            path.unlink(missing_ok=True)
 
 
 class PackWriter:
@@ -207,7 +253,7 @@ class PackWriter:
         """The same entry, with its body moved into the pack."""
         data = entry.body.html.encode("utf-8")
         self._fh.write(data)
-        ref = (self.path, self._offset, len(data))
+        ref = (self.path, self._offset, len(data), zlib.crc32(data))
         self._offset += len(data)
         return replace(entry, body=Body(None, ref))
 
@@ -244,6 +290,7 @@ def save_entries(cache_dir: Path, cache: EntryCache) -> None:
             if ref is None or compact or ref[0] in merge:
                 cache.entries[rel] = (stamp, writer.store(entry))
         writer.close()
+        faults.point("pack-written")
 
     stored = cache.stored
     changed = [rel for rel, (_, entry) in cache.entries.items() if stored.get(rel) is not entry]
@@ -262,6 +309,7 @@ def save_entries(cache_dir: Path, cache: EntryCache) -> None:
     elif not cache.pending:
         return  # nothing new to say
     _write_atomic(cache_dir / ENTRIES, _dump((cache.settings, segments)))
+    faults.point("index-written")
     cache.segments, cache.pending = segments, []
     cache.stored = {rel: entry for rel, (_, entry) in cache.entries.items()}
     referenced = {entry.body._ref[0] for _, entry in cache.entries.values() if entry.body._ref}
@@ -275,6 +323,52 @@ def save_entries(cache_dir: Path, cache: EntryCache) -> None:
 
 
 GENERATION = "generation"
+JOURNAL = "journal"
+
+
+def journal(cache_dir: Path) -> set[str] | None:
+    """The output files a build may have changed since the manifest was saved (None: no journal).
+
+    A build adds the files it is about to change before it changes the
+    first one, and removes the journal once the manifest that describes them
+    is saved; so what a journal names is what the manifest may be wrong about.
+    """
+    try:
+        data = (cache_dir / JOURNAL).read_bytes()
+    except FileNotFoundError:
+        return None
+    paths = set()
+    for line in data.splitlines():
+        try:
+            paths.add(json.loads(line))
+        except ValueError:  # cut short by a kill: that build had not changed a file yet
+            pass
+    return paths
+
+
+def add_to_journal(cache_dir: Path, paths: list[str]) -> None:
+    """Say which output files are about to change (one write, before the first change)."""
+    data = "".join(json.dumps(p) + "\n" for p in paths).encode("utf-8")
+    fd = os.open(cache_dir / JOURNAL, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def clear_journal(cache_dir: Path) -> None:
+    (cache_dir / JOURNAL).unlink(missing_ok=True)
+
+
+def clear_debris(cache_dir: Path) -> None:
+    """Remove the temporary files of writes a kill cut short (under the site's lock)."""
+    try:
+        names = os.listdir(cache_dir)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.startswith(".") and not os.path.isdir(cache_dir / name):
+            (cache_dir / name).unlink(missing_ok=True)
 
 
 def read_generation(cache_dir: Path) -> str:

@@ -30,7 +30,7 @@ LOCK_NAME = "lock"
 Say = Callable[[str], None]
 
 
-def _stderr(line: str) -> None:
+def to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
@@ -56,7 +56,7 @@ class SiteLock:
         """Hold the lock for the ``with`` block; wait for another process, or raise LockError."""
         with self._mutex:
             if self._holders == 0:
-                self._fd = _take(self.path, wait, say or _stderr)
+                self._fd = _take(self.path, wait, say or to_stderr)
             self._holders += 1
         try:
             yield

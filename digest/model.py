@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import functools
 import os
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from slugify import slugify as _slugify
+
+from digest.errors import CacheError
 
 # Letters that the generic transliteration drops or renders poorly.
 _KAZAKH = [
@@ -30,8 +33,8 @@ def slugify(text: str) -> str:
 _PACKS: dict[str, int] = {}
 
 
-def read_pack(path: str, offset: int, length: int) -> str:
-    """Read one body from a pack file.
+def read_pack(path: str, offset: int, length: int, crc: int | None = None) -> str:
+    """Read one body from a pack file; with ``crc`` (the build cache's), check it first.
 
     Packs are append-only and never renamed onto, so an open descriptor stays
     right for every reference into that file; ``pread`` keeps this safe in
@@ -39,8 +42,16 @@ def read_pack(path: str, offset: int, length: int) -> str:
     """
     fd = _PACKS.get(path)
     if fd is None:
-        fd = _PACKS[path] = os.open(path, os.O_RDONLY)
-    return os.pread(fd, length, offset).decode("utf-8")
+        try:
+            fd = _PACKS[path] = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            if crc is None:
+                raise
+            raise CacheError("a pack of bodies is missing", path=path) from None
+    data = os.pread(fd, length, offset)
+    if crc is not None and (len(data) != length or zlib.crc32(data) != crc):
+        raise CacheError(f"a body's checksum does not match (at byte {offset})", path=path)
+    return data.decode("utf-8")
 
 
 def forget_packs(folder: str) -> None:
@@ -58,15 +69,14 @@ class Body:
 
     __slots__ = ("_html", "_ref")
 
-    def __init__(self, html: str | None = None, ref: tuple[str, int, int] | None = None) -> None:
+    def __init__(self, html: str | None = None, ref: tuple[str, int, int, int] | None = None) -> None:
         self._html = html
-        self._ref = ref  # (pack file, offset, length)
+        self._ref = ref  # (pack file, offset, length, CRC-32 of the bytes)
 
     @property
     def html(self) -> str:
         if self._html is None:
-            path, offset, length = self._ref  # type: ignore[misc]
-            self._html = read_pack(path, offset, length)
+            self._html = read_pack(*self._ref)  # type: ignore[misc]
         return self._html
 
     def in_pack(self) -> bool:

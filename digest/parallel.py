@@ -7,6 +7,7 @@ were stored) come back. Bodies and partials travel through pack files.
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import multiprocessing
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest import cache as cachemod
+from digest import faults
 from digest.cache import Stamp
 from digest.config import SiteConfig
 from digest.content import read_entry
@@ -77,7 +79,7 @@ def read_into(
 
 def render_into(
     folder: Path, specs: list[PageSpec], renderer: Renderer, *, skip: dict[str, str] | None = None,
-    keep_partials: bool = False,
+    keep_partials: bool = False, scratch: str = ".digest-partials-",
 ) -> dict[str, str]:
     """Render specs below ``folder``; return path → hash of the bytes.
 
@@ -85,7 +87,8 @@ def render_into(
     the processes first render the entry pages and each entry's partials
     (cards, archive lines), each for its own share of the entries; the lists,
     which repeat those partials, are rendered after, by processes that inherit
-    all of them. With ``keep_partials`` (a long-lived builder's) the renderer
+    all of them (through a folder beside ``folder`` whose name starts with
+    ``scratch``). With ``keep_partials`` (a long-lived builder's) the renderer
     keeps them all, for the lists of the next builds.
     """
     n = workers()
@@ -97,7 +100,7 @@ def render_into(
     job.rest = _together([s for s in specs if s.template != "entry.html"])
     hashes: dict[str, str] = {}
     share = -(-len(job.first) // n)
-    job.partials_dir = Path(tempfile.mkdtemp(prefix=".digest-partials-", dir=folder.parent))
+    job.partials_dir = Path(tempfile.mkdtemp(prefix=scratch, dir=folder.parent))
     try:
         with _pool(n, job) as pool:
             for part, partials in pool.map(_render_entries, [slice(i * share, (i + 1) * share) for i in range(n)]):
@@ -121,11 +124,13 @@ def render_into(
 # site and compiled templates instead of receiving them through pickles.
 
 _JOB = None
+_PARENT = 0  # the process that forks the workers
 
 
 def _pool(n: int, job):
-    global _JOB
+    global _JOB, _PARENT
     _JOB = job
+    _PARENT = os.getpid()
     # What the workers inherit stays out of their collector's walks (which
     # would also copy every page of it).
     gc.freeze()
@@ -137,10 +142,21 @@ def _pool(n: int, job):
 
 def _start_worker() -> None:
     """Workers leave Ctrl-C to the main process and die on SIGTERM, whatever it
-    had set; they collect garbage even when the main process does not."""
+    had set; they collect garbage even when the main process does not. They
+    die with it, so a killed build stops writing at once (and lets go of the
+    site's lock, whose file they share)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != _PARENT:  # it died before the line above
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.enable()
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -200,6 +216,7 @@ class _RenderJob:
                     view = view[os.write(fd, view):]
             finally:
                 os.close(fd)
+            faults.point("staged")
         return hashes
 
 
