@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from digest.ingest.outlet_cues import NewOutlet
+
 if TYPE_CHECKING:
     from digest.ingest.topic import TopicScore
 
@@ -35,6 +37,7 @@ class Article:
     error: str | None = None
     topic: TopicScore | None = None
     """How much the article is about the topic ingest was asked for, when it was."""
+    new_outlet: NewOutlet | None = None  # an outlet outlets.toml does not know (not in the JSON)
 
     def to_json(self) -> dict:
         """The object printed by ``digest parse --json`` (schema in the README)."""

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from digest.errors import ContentError, DigestError, IngestError
 from digest.ingest.article import Article
+from digest.ingest.outlet_cues import NewOutlet, stanzas_note
 from digest.ingest.pool import dask_parsing, default_jobs, parsing
 from digest.ingest.topic import Topic, load_topic
 from digest.ingest.warc import CrawledPage, Skipped, is_archive, read_archive
@@ -339,9 +340,12 @@ def run_ingest(args: argparse.Namespace) -> int:
     scores: dict[str, float] = {}
     off_topic = getattr(args, "off_topic", "skip")
     interrupted = False
+    unknown_outlets: dict[str, NewOutlet] = {}
     try:
         with _parsing(args, pages, counts, root, topic) as parsed:
             for item in _with_progress(parsed, "Ingesting", total=total, counts=counts):
+                if isinstance(item, Article) and item.new_outlet is not None:
+                    unknown_outlets.setdefault(item.new_outlet.name, item.new_outlet)
                 outcome = item if isinstance(item, Outcome) else _write(item, writer, drafts, off_topic)
                 if isinstance(item, Article) and item.topic is not None:
                     scores[item.source] = item.topic.score
@@ -355,6 +359,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print_report(outcomes, dry_run=args.dry_run, archives=counts.lines(), scores=scores)
+        if unknown_outlets:
+            _stdout_console().print(Text(stanzas_note(list(unknown_outlets.values()), root / "outlets.toml")))
     if interrupted:
         print(f"interrupted: the {len(outcomes)} pages above were done; run the same command again to go on",
               file=sys.stderr)

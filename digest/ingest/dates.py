@@ -433,6 +433,34 @@ def parse_with_dateparser(text: str, languages: tuple[str, ...] = ("en", "ru")) 
     return replace(found, stated_offset=offset) if offset and found.has_time else found
 
 
+_URL_DATE_RE = re.compile(
+    r"(?<![\w])(?P<y>(?:19|20)\d\d)(?P<sep>[/_-])(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<d>0[1-9]|[12]\d|3[01])(?![\d])"
+    r"|(?<![\w])(?P<cy>(?:19|20)\d\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\d|3[01])(?![\w])"
+)
+
+
+def date_in_url(url: str) -> PageDate | None:
+    """The day a page's address gives: ``/2023/03/19/``, ``/2023-03-19-…``, ``/20230319/``.
+
+    Only a whole year-month-day counts: ``/2023/03/`` (a month) and an id such as
+    ``_a4003696`` or ``/news/1234567890`` are no date.
+    """
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path
+    m = _URL_DATE_RE.search(path)
+    if m is None:
+        return None
+    if m["y"]:
+        return _make(int(m["y"]), int(m["m"]), int(m["d"]))
+    return _make(int(m["cy"]), int(m["cm"]), int(m["cd"]))
+
+
+def url_date_warning(url: str) -> str:
+    """The warning of a page dated by its address."""
+    return f"date from the page's address ({url}): the page prints none"
+
+
 def parse_iso(text: str) -> PageDate | None:
     """An ISO 8601 stamp (``2023-07-10T09:43:17+06:00``) as a PageDate."""
     m = _DATE_RE.match(text.strip())

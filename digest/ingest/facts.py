@@ -36,6 +36,7 @@ class PageFacts:
     body: list[str] = field(default_factory=list)
     markdown: str | None = None
     language: str | None = None
+    agency: str | None = None  # the agency form the dateline printed (`(24.kg)`, `/TASS/`)
     photo_credit: str | None = None
     crawl_date: str | None = None
     warnings: list[str] = field(default_factory=list)

@@ -3,14 +3,15 @@
 The headline, date, byline and photo credit are looked for in the lines above the
 body (and just below it); tags, a trailing author name and a copyright footer below
 it; the outlet in the dateline's agency, a ``Source:`` line, an attribution (``…,
-Kazinform reports``, ``передает …``), the site header or the footer, in that order.
+Kazinform reports``, ``передает …``), the site header or the footer, in that order, and
+for an outlet nobody listed, the page's own cues (``outlet_cues``).
 """
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
-from digest.ingest.dates import DateMatch, PageDate, find_month_day
+from digest.ingest.dates import DateMatch, PageDate, find_date, find_month_day
 from digest.ingest.facts import PageFacts
 from digest.ingest.lines import (
     BLANK,
@@ -30,6 +31,7 @@ from digest.ingest.lines import (
     ends_sentence,
     is_name,
 )
+from digest.ingest.outlet_cues import copyright_owner, cue_outlet
 from digest.ingest.outlets import OutletKnowledge
 from digest.ingest.tags import TagVocabulary, split_tags
 
@@ -101,16 +103,34 @@ def pick_title(header: list[Line], lines: list[Line], body_text: str, k: OutletK
     return last_resort
 
 
-def pick_date(header: list[Line], tail: list[Line]) -> DateMatch | None:
+def pick_date(header: list[Line], tail: list[Line]) -> tuple[DateMatch, str, str] | None:
     """The first date line (or dated byline) above the body, else below it before the
-    first closing heading."""
-    for zone in (header, tail):
+    first closing heading; else a date in a caption or credit line
+    (``Новости Zakon.kz от 20.11.2022 04:00``, ``Photo: Dana Ospan, 19.03.2023``) above or
+    below it. Returns the date, where it was (``"above"``, ``"below"``, ``"credit"``) and
+    the line."""
+    for zone, where in ((header, "above"), (tail, "below")):
         for line in zone:
             if line.role in (DATE, BYLINE) and line.date is not None:
-                return line.date
+                return line.date, where, line.text
             if zone is tail and line.role == STOP:
                 break
+    for zone in (header, tail):
+        for line in zone:
+            if zone is tail and line.role == STOP:
+                break
+            if _credit_line(line):
+                found = find_date(line.text)
+                if found is not None:
+                    return found, "credit", line.text
     return None
+
+
+def _credit_line(line: Line) -> bool:
+    """A caption or credit line: short, not a sentence of prose, not a widget."""
+    if line.role not in (OTHER, CAPTION) and not (line.role == LABEL and line.kind in ("photo", "source")):
+        return False
+    return line.words <= 16 and not (line.words >= 8 and ends_sentence(line.text))
 
 
 def _name_near_date(line: Line) -> str | None:
@@ -301,6 +321,13 @@ def pick_outlet(facts: PageFacts, header: list[Line], lines: list[Line], datelin
     # 5. the site's copyright footer
     for line in tail_all:
         if line.kind == "footer" and line.value:
-            outlet = k.outlet_named(line.value)
-            facts.outlet, facts.outlet_from = (outlet.name if outlet else line.value), "footer"
+            owner = copyright_owner(line.text) or line.value
+            outlet = k.outlet_named(owner)
+            facts.outlet, facts.outlet_from = (outlet.name if outlet else owner), "footer"
             return
+    # 6. the page's other cues: a masthead, "More from …", a copyright line, a brand repeated below
+    found = cue_outlet([ln.text for ln in header if ln.role != BLANK],
+                       [ln.text for ln in tail_all if ln.role != BLANK], k)
+    if found is not None:
+        outlet = k.outlet_named(found[0]) or k.outlet_in(found[0])
+        facts.outlet, facts.outlet_from = (outlet.name if outlet else found[0]), found[1]

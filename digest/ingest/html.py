@@ -12,7 +12,9 @@ OpenGraph and ``article:`` meta, then ``<time datetime>``), then from the page's
 visible text (a date element, a byline, ``Tags:``), then from trafilatura's own
 metadata (htmldate for the date). The title loses the site's name
 (``Headline | Site``). The outlet is the agency in the dateline, a ``Source:`` line
-or an attribution in the text, else the site's name mapped through ``outlets.toml``.
+or an attribution in the text, else the site's name (``og:site_name``, the JSON-LD
+publisher, the title's suffix, the footer's copyright line) mapped through
+``outlets.toml``; a name it does not know is kept, with a warning naming the cue.
 """
 from __future__ import annotations
 
@@ -21,13 +23,14 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from digest.ingest.dates import PageDate, find_date
+from digest.ingest.dates import PageDate, date_in_url, find_date, url_date_warning
 from digest.ingest.facts import PageFacts
 from digest.ingest.fields import outlet_from_attribution
 from digest.ingest.html_body import clean_blocks
 from digest.ingest.html_markdown import HEADING, PARAGRAPH, article_blocks, blocks_markdown
 from digest.ingest.lines import caption_credit, clean_author, collapse
 from digest.ingest.metadata import PageMeta, page_metadata
+from digest.ingest.outlet_cues import copyright_owner
 from digest.ingest.outlets import OutletKnowledge, fold
 from digest.ingest.tags import TagVocabulary, split_tags
 
@@ -36,6 +39,8 @@ log = logging.getLogger(__name__)
 _DATE_CLASS = re.compile(r"date|time|publish|posted|datetime", re.IGNORECASE)
 _CAPTION_CLASS = re.compile(r"caption|credit|photo|copyright|source", re.IGNORECASE)
 _TAGS_CLASS = re.compile(r"(?<![a-z])tags?(?![a-z])|keywords|topics", re.IGNORECASE)
+_FOOTER_CLASS = re.compile(r"footer|copyright", re.IGNORECASE)
+_COPYRIGHT_SIGN = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 _TITLE_PARTS = re.compile(r"\s+(?:[|–—·•»›:~]|::|-{1,2})\s+")
 
 
@@ -162,24 +167,27 @@ def clean_title(title: str | None, others: list[str], site_names: list[str],
 
 
 def _pick_title(meta: PageMeta, doc, site_names: list[str], k: OutletKnowledge) -> tuple[str | None, str | None]:
-    candidates = [meta.title, doc.title if doc is not None else None, meta.html_title]
-    candidates = [c for c in candidates if c]
-    for title in candidates:
-        cleaned, suffix = clean_title(title, [c for c in candidates if c is not title], site_names, k)
-        if cleaned:
-            return cleaned, suffix
-    return None, None
+    """The headline (JSON-LD or og:title, trafilatura's, the <title>) without the site's
+    name, and the site's name as one of the page's titles shows it."""
+    candidates = [c for c in (meta.title, doc.title if doc is not None else None, meta.html_title) if c]
+    cleaned = [clean_title(c, [o for o in candidates if o is not c], site_names, k) for c in candidates]
+    title = next((t for t, _ in cleaned if t), None)
+    suffix = next((s for _, s in cleaned if s), None)
+    return title, suffix
 
 
-def _date(meta: PageMeta, tree, body_date, doc) -> tuple[PageDate | None, str | None]:
+def _date(meta: PageMeta, tree, body_date, doc, url: str | None) -> tuple[PageDate | None, str | None]:
     """The publication date: the markup's; else htmldate's (trafilatura's date), which
-    weighs every date on the page; else a date element or a date line in the body. A
+    weighs every date on the page, and reads the page's address first (``"url"`` when
+    that is where its day is); else a date element or a date line in the body. A
     visible date of the same day adds the time a date-only value lacks."""
     best, source = meta.published, meta.published_from
     if best is None and doc is not None and doc.date:
         found = find_date(doc.date)
         if found is not None:
-            best, source = found.value, "htmldate"
+            in_url = date_in_url(url) if url else None
+            best = found.value
+            source = "url" if in_url is not None and in_url.as_date() == best.as_date() else "htmldate"
     if best is None or not best.has_time:
         visible, where = _visible_date(tree), "a date element"
         if visible is None and body_date is not None:
@@ -189,11 +197,26 @@ def _date(meta: PageMeta, tree, body_date, doc) -> tuple[PageDate | None, str | 
     return best, source
 
 
-def _outlet(facts: PageFacts, agency: str | None, meta: PageMeta, doc, source_line: str | None,
-            k: OutletKnowledge) -> None:
-    if agency:
-        outlet = k.agency(agency)
-        facts.outlet, facts.outlet_from = (outlet.name if outlet else agency), "dateline"
+def _footer_copyright(tree) -> str | None:
+    """The owner in the copyright line of the page's footer (``© 2030 Ridge Courier``)."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or not (el.tag == "footer" or _FOOTER_CLASS.search(_marker(el))):
+            continue
+        text = collapse(el.text_content())
+        for m in _COPYRIGHT_SIGN.finditer(text):
+            owner = copyright_owner(text[m.start():m.start() + 120].split(" | ")[0])
+            if owner:
+                return owner
+    return None
+
+
+def _outlet(facts: PageFacts, meta: PageMeta, doc, source_line: str | None, title_suffix: str | None,
+            tree, k: OutletKnowledge) -> None:
+    """The agency of the dateline, a ``Source:`` line, an attribution in the text; else the
+    site as the page names it: a known outlet among its names first, else the first name."""
+    if facts.agency:
+        outlet = k.agency(facts.agency)
+        facts.outlet, facts.outlet_from = (outlet.name if outlet else facts.agency), "dateline"
         return
     if source_line:
         outlet = k.outlet_named(source_line) or k.outlet_in(source_line)
@@ -204,22 +227,23 @@ def _outlet(facts: PageFacts, agency: str | None, meta: PageMeta, doc, source_li
     if attributed and known:
         facts.outlet, facts.outlet_from = attributed, "attribution"
         return
+    cues = [(meta.site_name, meta.site_from), (title_suffix, "title"), (_footer_copyright(tree), "copyright"),
+            (doc.sitename if doc is not None else None, "site")]
+    cues = [(collapse(name), cue) for name, cue in cues if name and collapse(name)]
+    for name, cue in cues:
+        outlet = k.outlet_named(name) or k.outlet_in(name)
+        if outlet is not None:
+            facts.outlet, facts.outlet_from = outlet.name, cue
+            return
     hostname = (doc.hostname if doc is not None else None) or (urlsplit(facts.source_url).hostname
                                                                 if facts.source_url else None)
-    for site in (meta.site_name, doc.sitename if doc is not None else None):
-        site = collapse(site or "")
-        outlet = (k.outlet_named(site) or k.outlet_in(site)) if site else None
-        if outlet is not None:
-            facts.outlet, facts.outlet_from = outlet.name, "site"
-            return
     if hostname:
         outlet = k.outlet_named(hostname) or k.outlet_named(re.sub(r"^www\.", "", hostname))
         if outlet is not None:
             facts.outlet, facts.outlet_from = outlet.name, "site"
             return
-    site = collapse(meta.site_name or (doc.sitename if doc is not None else "") or "")
-    if site:
-        facts.outlet, facts.outlet_from = site, "site"
+    if cues:
+        facts.outlet, facts.outlet_from = cues[0]
 
 
 def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> PageFacts:
@@ -239,7 +263,7 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Pa
     facts.language = meta.language
     blocks = article_blocks(doc.body, facts.source_url) if doc is not None and doc.body is not None else []
     site_names = [n for n in (meta.site_name, doc.sitename if doc else None, doc.hostname if doc else None) if n]
-    facts.title, _ = _pick_title(meta, doc, site_names, k)
+    facts.title, title_suffix = _pick_title(meta, doc, site_names, k)
     if facts.title is None:
         facts.warnings.append("no title found")
     # the headline printed again on top of the body
@@ -249,16 +273,17 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Pa
     facts.warnings.extend(body.warnings())
     facts.body = [b.text for b in body.blocks]
     facts.markdown = blocks_markdown(body.blocks) if body.blocks else None
-    agency = None
     for block in body.blocks[:3]:
         if block.kind != PARAGRAPH:
             continue
         found = k.dateline(block.text)
         if found is not None:
-            facts.dateline, agency = found.place, found.agency
+            facts.dateline, facts.agency = found.place, found.agency
             break
 
-    facts.date, facts.date_source = _date(meta, tree, body.date, doc)
+    facts.date, facts.date_source = _date(meta, tree, body.date, doc, facts.source_url)
+    if facts.date_source == "url":
+        facts.warnings.append(url_date_warning(facts.source_url))
     author_labels = k.labels.get("author", ()) + k.labels.get("byline", ())
     author = meta.author or (doc.author if doc is not None else None) or body.author_line
     if author:
@@ -271,7 +296,7 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Pa
     else:
         facts.tags, facts.tags_line = _page_tags(tree, k, vocabulary)
     facts.photo_credit = body.photo_credit or _photo_credit(tree, k)
-    _outlet(facts, agency, meta, doc, body.source_line, k)
+    _outlet(facts, meta, doc, body.source_line, title_suffix, tree, k)
     if not facts.body:
         facts.warnings.append("no article text found")
     return facts

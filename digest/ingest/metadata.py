@@ -67,7 +67,20 @@ def _types(node: dict) -> set[str]:
     return {k.rsplit("/", 1)[-1].casefold() for k in kinds if isinstance(k, str)}
 
 
-def _json_ld_articles(tree) -> list[dict]:
+def _json_ld(tree) -> list:
+    """The parsed JSON-LD blocks of the page (a block that is not JSON is skipped)."""
+    blocks = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            blocks.append(json.loads(script.text.strip().rstrip(";")))
+        except ValueError:
+            continue
+    return blocks
+
+
+def _json_ld_articles(blocks: list) -> list[dict]:
     """Every JSON-LD object of an article type on the page (``@graph`` included)."""
     found: list[dict] = []
 
@@ -84,13 +97,8 @@ def _json_ld_articles(tree) -> list[dict]:
                 if isinstance(data.get(key), (dict, list)):
                     walk(data[key], depth + 1)
 
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            walk(json.loads(script.text.strip().rstrip(";")))
-        except ValueError:
-            continue
+    for data in blocks:
+        walk(data)
     return found
 
 
@@ -103,6 +111,18 @@ def _names(value) -> list[str]:
     if isinstance(value, list):
         return [name for item in value for name in _names(item)]
     return []
+
+
+def _json_ld_site(blocks: list) -> str | None:
+    """The ``name`` of a JSON-LD ``WebSite`` or ``Organization`` (in an ``@graph`` too)."""
+    for data in blocks:
+        items = data.get("@graph", [data]) if isinstance(data, dict) else data if isinstance(data, list) else []
+        for item in items:
+            if isinstance(item, dict) and _types(item) & {"website", "organization", "newsmediaorganization"}:
+                names = _names(item.get("name"))
+                if names:
+                    return names[0]
+    return None
 
 
 def read_date(value: str) -> PageDate | None:
@@ -164,7 +184,8 @@ def page_metadata(tree) -> PageMeta:
     """Read the page's own metadata (see the module's notes for the order of trust)."""
     meta = PageMeta()
     values = _meta_values(tree)
-    for article in _json_ld_articles(tree):
+    json_ld = _json_ld(tree)
+    for article in _json_ld_articles(json_ld):
         if meta.title is None and _text(article.get("headline")):
             meta.title, meta.title_from = _text(article["headline"]), "JSON-LD headline"
         if meta.published is None and isinstance(article.get("datePublished"), str):
@@ -209,9 +230,10 @@ def page_metadata(tree) -> PageMeta:
                 meta.author, meta.author_from = names[0], key
                 break
     if meta.site_name is None:
-        meta.site_name, meta.site_from = first("og:site_name", "application-name", "twitter:site")
-        if meta.site_name and meta.site_from == "twitter:site":
-            meta.site_name = None  # an @handle, not a name
+        meta.site_name, meta.site_from = first("og:site_name", "application-name")
+    if meta.site_name is None:
+        meta.site_name = _json_ld_site(json_ld)
+        meta.site_from = "JSON-LD website" if meta.site_name else None
     if not meta.tags:
         for key in _TAG_META:
             if values.get(key):

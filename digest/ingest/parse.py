@@ -15,8 +15,10 @@ from pathlib import Path
 
 from digest.errors import IngestError
 from digest.ingest.article import Article
+from digest.ingest.dates import date_in_url, url_date_warning
 from digest.ingest.facts import PageFacts
 from digest.ingest.language import detect_language
+from digest.ingest.outlet_cues import new_outlet
 from digest.ingest.outlets import OutletKnowledge, load_outlets
 from digest.ingest.tags import load_vocabulary
 from digest.ingest.text import parse_dump
@@ -58,6 +60,11 @@ def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Art
         return Article(source=source, error=NO_ARTICLE)
     warnings = list(facts.warnings)
     published = None
+    if facts.date is None and facts.source_url:
+        facts.date = date_in_url(facts.source_url)
+        if facts.date is not None:  # the page's own date, had it one, always wins
+            facts.date_source = "url"
+            warnings.append(url_date_warning(facts.source_url))
     if facts.date is not None:
         outlet = knowledge.outlet(facts.outlet)
         published = facts.date.isoformat(outlet.timezone if outlet else None)
@@ -66,6 +73,9 @@ def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Art
         warnings.append(f"no date found; using the crawl date {facts.crawl_date}")
     else:
         warnings.append("no date found")
+    unknown = new_outlet(facts.outlet, facts.outlet_from, knowledge, agency=facts.agency, url=facts.source_url)
+    if unknown is not None:
+        warnings.append(f"outlet {unknown.name!r} from {unknown.cue} (not in outlets.toml)")
     # the text tells its language better than a template's <html lang>, unless it has no letters
     language = detect_language(" ".join(filter(None, [facts.title, *facts.body]))) or facts.language
     return Article(
@@ -83,6 +93,7 @@ def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Art
         photo_credit=facts.photo_credit,
         crawl_date=facts.crawl_date,
         warnings=warnings,
+        new_outlet=unknown,
     )
 
 

@@ -129,7 +129,7 @@ def parse_dump(text: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Page
             if n:
                 start = next(i for i, ln in enumerate(lines) if ln is body_lines[n])
                 body_lines = body_lines[n:]
-            facts.dateline = found.place
+            facts.dateline, facts.agency = found.place, found.agency
             dateline = found
             break
     else:
@@ -149,10 +149,15 @@ def parse_dump(text: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Page
         facts.warnings.append("no title found")
 
     # date: a date line above the body (or just below it), else the dateline's day
-    printed = pick_date(header, tail)
+    picked = pick_date(header, tail)
+    printed, where, where_line = picked if picked is not None else (None, None, None)
     found = printed.value if printed is not None else None
     if printed is not None:
         facts.date_source = "relative" if printed.relative else "page"
+        if where == "credit":
+            facts.warnings.append(f"date from a caption or credit line ({where_line!r})")
+        elif where == "below":
+            facts.warnings.append("date from below the article")
     elif dateline is not None and dateline.date_text:
         found = dateline_date(dateline.date_text, facts.crawl_date)
         facts.date_source = "dateline" if found else None

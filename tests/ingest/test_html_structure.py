@@ -23,7 +23,7 @@ DATED = "<meta property='article:published_time' content='2030-05-04T10:00:00+05
 def page(body: str, head: str = DATED, title: str = "Council approves the new precinct map") -> str:
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
             f"<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><main><article><h1>{title}</h1>"
-            f"{body}</article></main><footer>© 2030 Ridge Courier</footer></body></html>")
+            f"{body}</article></main><footer>© 2030 Kazinform</footer></body></html>")
 
 
 def sentence(n: int) -> str:

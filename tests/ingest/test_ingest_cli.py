@@ -359,7 +359,10 @@ def test_every_fixture_page_ingests(root: Path, capsys: pytest.CaptureFixture[st
     code = ingest(root, PAGES)
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.rstrip().endswith("18 pages: 18 written")
+    assert "\n18 pages: 18 written\n" in out
+    # the outlets the fixtures name that outlets.toml does not know, as stanzas to paste
+    assert "outlets are not in outlets.toml; to make them known, add to" in out
+    assert '[[outlet]]\nname = "Civic Election Watch"\n' in out
     assert len(md_files(root)) == 18
     assert stray_files(root) == []
 

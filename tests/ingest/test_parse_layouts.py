@@ -180,7 +180,8 @@ def test_no_date_falls_back_to_the_crawl_date_with_a_warning():
     text, _ = load(FIXTURES / "pages" / "a13_nodate_breadcrumb.json")
     article = parse_text(text, "a13.txt")
     assert article.published == "2027-02-11"
-    assert article.warnings == ["no date found; using the crawl date 2027-02-11"]
+    assert article.warnings == ["no date found; using the crawl date 2027-02-11",
+                                "outlet 'Civic Election Watch' from the copyright line (not in outlets.toml)"]
 
 
 def test_no_date_and_no_crawl_marker():
