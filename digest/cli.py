@@ -53,7 +53,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from digest.check import run_check
     from digest.config import load_config
 
-    return run_check(load_config(args.root, content=args.content, drafts=args.drafts))
+    return run_check(load_config(args.root, content=args.content, drafts=args.drafts), markdown=args.markdown)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -102,6 +102,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=Path("."), help="site root holding digest.toml (default: .)")
     p.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
     p.add_argument("--drafts", action="store_true", help="check links as if drafts were published")
+    p.add_argument("--markdown", action="store_true",
+                   help="also warn where the two Markdown engines would render a body differently")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("parse", help="parse scraped pages (or the pages of crawl archives) and print the result")
