@@ -22,10 +22,10 @@ DEFAULT = "python-markdown"
 ENGINES = ("python-markdown", "cmarkgfm")
 
 # Python-Markdown: cheap extensions only. Tables are common in curated notes;
-# "extra"/"smarty" triple the Markdown time for little gain here. A column's
-# alignment as an ``align`` attribute: the sanitiser drops ``style``.
+# "extra"/"smarty" triple the Markdown time for little gain here. (A table
+# column's alignment is a ``text-align`` style, which the sanitiser keeps.)
 EXTENSIONS = ["tables", "sane_lists"]
-EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
+EXTENSION_CONFIGS: dict[str, dict] = {}
 # cmark-gfm: GitHub's extensions, less task lists (their check boxes are not
 # kept by the sanitiser). Its "tagfilter" is left out: the sanitiser does more.
 GFM_EXTENSIONS = ["table", "strikethrough", "autolink"]
@@ -64,8 +64,10 @@ def _cmarkgfm() -> Converter:
                           "pip install cmarkgfm", field="markdown_engine") from None
     # UNSAFE keeps raw HTML in the output, as Python-Markdown does: the
     # sanitiser, not the engine, decides what of it stays. Strikethrough takes
-    # two tildes: news text writes one for "about" (~50 to ~60 seats).
-    options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+    # two tildes: news text writes one for "about" (~50 to ~60 seats). A
+    # column's alignment is a style, as with Python-Markdown (``align`` is obsolete HTML).
+    options = (Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+               | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES)
 
     def convert(text: str) -> str:
         # without the final line break, as Python-Markdown gives it
