@@ -143,6 +143,24 @@ def test_the_fast_path_is_taken_for_cmarkgfm_only_where_it_agrees(text: str) -> 
     assert markup.render_markdown(text, "cmarkgfm") == markup.sanitize(converter("cmarkgfm")(text))
 
 
+def test_python_markdown_without_the_processors_a_body_cannot_use_gives_the_same_html() -> None:
+    import markdown
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from markdown_bench import generated
+
+    from digest.markdown_engines import EXTENSION_CONFIGS, EXTENSIONS, _python_markdown_for
+
+    full = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    bodies = generated(400, markdown=True) + [d.example for d in DIFFERENCES] + [d.portable for d in DIFFERENCES]
+    for body in bodies:
+        full.reset()
+        assert converter("python-markdown")(body) == full.convert(body), body
+    linked = _python_markdown_for(frozenset({"[", "."}))  # a body of prose with a link: no emphasis, no lists…
+    assert "link" in linked.inlinePatterns and "em_strong" not in linked.inlinePatterns
+    assert "paragraph" in linked.parser.blockprocessors and "ulist" not in linked.parser.blockprocessors
+
+
 def test_plain_prose_renders_the_same_with_both_engines() -> None:
     bodies = [p.read_text("utf-8").split("\n---\n", 1)[1] for p in sorted((REPO / "content").rglob("*.md"))]
     assert bodies
