@@ -4,7 +4,12 @@ Same shape as a real digest: YAML front matter, 4–9 paragraphs, 1–4 tags fro
 26, dates over 7 years, about one entry in ten in Russian and one in twenty in
 Kazakh.
 
-    python benchmarks/corpus.py /tmp/bench-site 10000
+    python benchmarks/corpus.py /tmp/bench-site 10000              # plain prose, as ingested
+    python benchmarks/corpus.py /tmp/bench-site 10000 --markdown   # as editors leave it
+
+Plain prose is what ``digest ingest`` writes. ``--markdown`` gives the same
+entries (the same front matter, words and dates) the Markdown an editor adds
+while curating them, in the shares of ``MARKDOWN_SHARES`` (see there).
 """
 from __future__ import annotations
 
@@ -56,8 +61,32 @@ def _paragraph(rng: random.Random, words: list[str]) -> str:
     return " ".join(_sentence(rng, words) for _ in range(rng.randint(2, 5)))
 
 
-def entry_text(rng: random.Random, i: int, start: datetime, span_days: int) -> tuple[str, str]:
-    """(relative path, file text) of entry number ``i``."""
+# The share of entries that get each construct with --markdown, drawn
+# independently. Modelled on what curating a news entry takes: the link to the
+# original report or to an earlier one (the commonest edit), a figure in bold,
+# a law's or report's title in italics, the candidates or parties as a list, a
+# ranked result or the steps of a procedure as a numbered list, a statement
+# quoted, a results table in the few entries that give results by region or
+# party, and subheadings only where an entry is long enough to need them.
+# About three entries in four end up with some Markdown; the rest stay plain
+# prose as ingested (the fast path still takes those).
+MARKDOWN_SHARES = {
+    "link": 0.5,          # 1–2 inline links in a paragraph
+    "bold": 0.3,          # a figure or a name in **bold**
+    "italic": 0.2,        # a title or a credit line in *italics*
+    "bullets": 0.2,       # a list of 3–6 items; one in five of them with a nested item
+    "numbered": 0.1,      # a list of 3–5 numbered items
+    "quote": 0.1,         # a block quote of one or two paragraphs
+    "table": 0.02,        # a table of 3–6 rows
+    "subheadings": 0.5,   # of the long entries (7 paragraphs or more): ``## `` headings
+}
+
+
+def entry_text(rng: random.Random, i: int, start: datetime, span_days: int,
+               markdown: bool = False) -> tuple[str, str]:
+    """(relative path, file text) of entry number ``i``; with ``markdown``, the same
+    entry with the Markdown an editor would add (its own random stream, so the
+    front matter and words are those of the plain corpus)."""
     roll = rng.random()
     lang, words = ("ru", RU_WORDS) if roll < 0.1 else ("kk", KK_WORDS) if roll < 0.15 else ("en", EN_WORDS)
     when = start + timedelta(days=rng.randrange(span_days), minutes=rng.randrange(24 * 60))
@@ -86,12 +115,73 @@ def entry_text(rng: random.Random, i: int, start: datetime, span_days: int) -> t
     if rng.random() < 0.1:
         lines.append(f'summary: "{_sentence(rng, words)}"')
     lines.append("---")
+    if markdown:
+        paragraphs = _add_markdown(random.Random(i * 7919 + 1), paragraphs, words)
     text = "\n".join(lines) + "\n" + "\n\n".join(paragraphs) + "\n"
     return f"{when:%Y/%m}/entry-{i:06d}.md", text
 
 
-def generate(root: Path, n: int, seed: int = 0) -> Path:
-    """Write a site with ``n`` entries into ``root`` (replacing its content/)."""
+def _words(rng: random.Random, words: list[str], lo: int, hi: int) -> str:
+    return " ".join(rng.choice(words) for _ in range(rng.randint(lo, hi)))
+
+
+def _inline(rng: random.Random, paragraph: str, markup: str) -> str:
+    """``paragraph`` with a run of its words marked up (never the dateline's first word)."""
+    tokens = paragraph.split(" ")
+    if len(tokens) < 6:
+        return paragraph
+    at = rng.randrange(2, len(tokens) - 3)
+    span = rng.randint(1, 3)
+    run = " ".join(tokens[at:at + span]).rstrip(".,")
+    rest = " ".join(tokens[at:at + span])[len(run):]
+    tokens[at:at + span] = [markup.format(run) + rest]
+    return " ".join(tokens)
+
+
+def _add_markdown(rng: random.Random, paragraphs: list[str], words: list[str]) -> list[str]:
+    share = MARKDOWN_SHARES
+    paras = list(paragraphs)
+    if rng.random() < share["link"]:
+        for _ in range(rng.randint(1, 2)):
+            k = rng.randrange(len(paras))
+            url = f"https://example.org/news/{rng.randrange(10**6)}"
+            paras[k] = _inline(rng, paras[k], "[{}](" + url + ")")
+    if rng.random() < share["bold"]:
+        k = rng.randrange(len(paras))
+        paras[k] = _inline(rng, paras[k], "**{}**")
+    if rng.random() < share["italic"]:
+        if rng.random() < 0.5:
+            paras.append(f"*Photo: {rng.choice(words)}.example.org*")
+        else:
+            k = rng.randrange(len(paras))
+            paras[k] = _inline(rng, paras[k], "*{}*")
+    blocks: list[str] = []
+    if rng.random() < share["bullets"]:
+        items = [f"- {_words(rng, words, 2, 8).capitalize()}" for _ in range(rng.randint(3, 6))]
+        if rng.random() < 0.2:
+            items.insert(rng.randint(1, len(items)), f"    - {_words(rng, words, 2, 5)}")
+        blocks.append("\n".join(items))
+    if rng.random() < share["numbered"]:
+        blocks.append("\n".join(f"{j}. {_words(rng, words, 3, 9).capitalize()}." for j in range(1, rng.randint(4, 6))))
+    if rng.random() < share["quote"]:
+        quote = [f"> {_paragraph(rng, words)}" for _ in range(rng.randint(1, 2))]
+        blocks.append("\n>\n".join(quote))
+    if rng.random() < share["table"]:
+        rows = ["| Region | Turnout, % | Votes |", "|---|---:|---:|"]
+        rows += [f"| {rng.choice(words).capitalize()} | {rng.randint(20, 90)}.{rng.randint(0, 9)} | {rng.randint(1000, 99999)} |"
+                 for _ in range(rng.randint(3, 6))]
+        blocks.append("\n".join(rows))
+    for block in blocks:  # after the first paragraph, never before the dateline
+        paras.insert(rng.randint(1, len(paras)), block)
+    if len(paragraphs) >= 7 and rng.random() < share["subheadings"]:
+        for k in sorted(rng.sample(range(2, len(paras)), 2), reverse=True):
+            paras.insert(k, "## " + _words(rng, words, 2, 5).capitalize())
+    return paras
+
+
+def generate(root: Path, n: int, seed: int = 0, markdown: bool = False) -> Path:
+    """Write a site with ``n`` entries into ``root`` (replacing its content/);
+    ``markdown``: the entries with the Markdown editors add (``MARKDOWN_SHARES``)."""
     rng = random.Random(seed)
     content = root / "content"
     if content.exists():
@@ -107,7 +197,7 @@ def generate(root: Path, n: int, seed: int = 0) -> Path:
     )
     start = datetime(2018, 1, 1)
     for i in range(n):
-        rel, text = entry_text(rng, i, start, span_days=7 * 365)
+        rel, text = entry_text(rng, i, start, span_days=7 * 365, markdown=markdown)
         path = content / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -119,9 +209,11 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--markdown", action="store_true", help="the entries with the Markdown editors add")
     args = parser.parse_args()
-    generate(args.root, args.n, args.seed)
-    print(f"wrote {args.n} entries into {args.root / 'content'}")
+    generate(args.root, args.n, args.seed, markdown=args.markdown)
+    kind = "Markdown" if args.markdown else "plain-prose"
+    print(f"wrote {args.n} {kind} entries into {args.root / 'content'}")
 
 
 if __name__ == "__main__":

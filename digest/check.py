@@ -114,8 +114,10 @@ class _Read:
     body_line: int  # the file's line number of the body's first line
 
 
-def check_site(config: SiteConfig, *, now: datetime | None = None) -> tuple[list[Finding], int]:
-    """(the findings, sorted by file and line; how many entry files were read)."""
+def check_site(config: SiteConfig, *, now: datetime | None = None,
+               markdown: bool = False) -> tuple[list[Finding], int]:
+    """(the findings, sorted by file and line; how many entry files were read);
+    ``markdown``: also where the two Markdown engines render a body differently."""
     now = now or datetime.now(timezone.utc)
     findings: list[Finding] = []
     read: list[_Read] = []
@@ -144,12 +146,14 @@ def check_site(config: SiteConfig, *, now: datetime | None = None) -> tuple[list
     findings.extend(clashes)
     findings.extend(_links(read, entries, config))
     findings.extend(_translations(config))
+    if markdown:
+        findings.extend(_markdown(read, config))
     findings.sort(key=lambda f: f.key)
     return findings, len(files)
 
 
 def run_check(config: SiteConfig, *, out: TextIO | None = None, err: TextIO | None = None,
-              now: datetime | None = None) -> int:
+              now: datetime | None = None, markdown: bool = False) -> int:
     """Print the findings on ``out`` (stdout), one a line, and a summary on ``err`` (stderr).
 
     The summary is ``2 errors, 3 warnings in 20 entries`` or ``no problems in
@@ -157,7 +161,7 @@ def run_check(config: SiteConfig, *, out: TextIO | None = None, err: TextIO | No
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    findings, count = check_site(config, now=now)
+    findings, count = check_site(config, now=now, markdown=markdown)
     for finding in findings:
         print(finding, file=out)
     print(summary(findings, count), file=err)
@@ -416,3 +420,19 @@ def _exists(rel: str, pages: set[str]) -> bool:
         return True
     folder = rel.rstrip("/")
     return (folder + "/index.html" if folder else "index.html") in pages
+
+
+# ------------------------------------------------------------ Markdown the two engines render differently
+
+def _markdown(read: list[_Read], config: SiteConfig) -> Iterable[Finding]:
+    from digest.markdown_differences import find
+    from digest.markdown_engines import ENGINES
+
+    def said(engine: str, what: str) -> str:
+        return f"with {engine}{' (this digest' + chr(39) + 's engine)' if engine == config.markdown_engine else ''}, {what}"
+
+    for item in read:
+        for offset, d in find(item.body):
+            yield Finding(item.shown, item.body_line + offset, "warning", "markdown",
+                          f"{d.construct}: {said(ENGINES[0], d.python_markdown)}; {said(ENGINES[1], d.cmarkgfm)} "
+                          f"({d.advice})")

@@ -54,7 +54,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from digest.check import run_check
     from digest.config import load_config, require_site
 
-    return run_check(require_site(load_config(args.root, content=args.content, drafts=args.drafts)))
+    return run_check(require_site(load_config(args.root, content=args.content, drafts=args.drafts)), markdown=args.markdown)
 
 
 _SITE_FLAGS = ("language", "timezone", "site_title")
@@ -152,6 +152,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=Path("."), help="site root holding digest.toml (default: .)")
     p.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
     p.add_argument("--drafts", action="store_true", help="check links as if drafts were published")
+    p.add_argument("--markdown", action="store_true",
+                   help="also warn where the two Markdown engines would render a body differently")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(

@@ -36,6 +36,7 @@ class SiteConfig:
     search: bool = True
     topic: str | None = None
     """``digest ingest`` keeps only pages about this topic (``topics.toml``), e.g. ``elections``."""
+    markdown_engine: str = "python-markdown"
     drafts: bool = False
     config_file: Path | None = None
 
@@ -76,6 +77,7 @@ _KEYS: dict[str, type] = {
     "story_threshold": float,
     "search": bool,
     "topic": str,
+    "markdown_engine": str,
 }
 _KIND_NAMES = {int: "a whole number", float: "a number", bool: "true or false", str: "a string"}
 
@@ -155,6 +157,8 @@ def _check(values: dict, path: Path) -> dict:
         raise ConfigError(f"must be a number above 0 and at most 1, not {out['story_threshold']}", path=path, field="story_threshold")
     if "feed_content" in out and out["feed_content"] not in FEED_CONTENT:
         raise ConfigError(f"must be 'full' or 'summary', not {out['feed_content']!r}", path=path, field="feed_content")
+    if "markdown_engine" in out:
+        _check_markdown_engine(out["markdown_engine"], path)
     if "base_url" in out:
         url = out["base_url"]
         parts = urlsplit(url)
@@ -174,6 +178,16 @@ def require_site(config: SiteConfig) -> SiteConfig:
             path=config.root,
         )
     return config
+
+
+def _check_markdown_engine(name: str, path: Path) -> None:
+    """A known engine whose package can be imported: a missing one fails the build here, in one line."""
+    from digest.markdown_engines import converter
+
+    try:
+        converter(name)
+    except ConfigError as exc:
+        raise ConfigError(exc.message, path=path, field="markdown_engine") from None
 
 
 @functools.cache

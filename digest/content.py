@@ -404,7 +404,7 @@ def _make_entry(
             written = "true" if story is True else cut_repr(story)
             raise fail("story", f"must be a story id (text shared by the entries of one story) or false, not {written}")
 
-    body_html = render_markdown(body)
+    body_html = render_markdown(body, config.markdown_engine)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_FIELDS}
     return Entry(
         source_path=rel,

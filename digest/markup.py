@@ -1,20 +1,18 @@
 """Markdown → safe HTML.
 
 Entry bodies come from scraped text, so every body goes through an allow-list
-sanitiser (nh3): ``<script>``, event handlers, ``javascript:`` links and the
-like never reach the site as live markup.
+sanitiser (nh3), whichever Markdown engine rendered it
+(``digest.markdown_engines``): ``<script>``, event handlers, ``javascript:``
+links and the like never reach the site as live markup.
 """
 from __future__ import annotations
 
-import functools
 import html
 import re
 
 import nh3
 
-# Cheap extensions only: tables and footnotes are common in curated notes;
-# "extra"/"smarty" triple the Markdown time for little gain here.
-EXTENSIONS = ["tables", "sane_lists"]
+from digest.markdown_engines import DEFAULT, converter
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
@@ -27,19 +25,12 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
-    "td": {"align", "colspan", "rowspan"},
-    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan", "style"},
+    "th": {"align", "colspan", "rowspan", "style"},
     "*": {"lang"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-
-
-@functools.cache
-def _markdown():
-    """The Markdown converter, made on first use: plain prose never needs it."""
-    import markdown
-
-    return markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+STYLE_PROPERTIES = {"text-align"}  # a table column's alignment; no other CSS
 
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -51,21 +42,21 @@ _SPACES = re.compile(r"\s+")
 # with none of Markdown's markup characters, no line that could open a block
 # (list, quote, heading, code, table, setext underline) and no hard break.
 # For such text the result is exactly what Python-Markdown gives (the test
-# suite checks this equivalence on generated text), at a fraction of the cost.
+# suite checks this equivalence on generated text), at a fraction of the cost;
+# and what cmark-gfm gives when it has nothing GFM would make a link of either.
 _MARKUP_CHARS = re.compile(r"[\\`*_\[\]!<>&#|~\t\r]")
 _LIST_NUMBER = re.compile(r"\d+[.)](?:[ \t]|$)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
+_AUTOLINK_HINTS = re.compile(r"://|www\.|@", re.I)  # GFM's bare URLs and addresses
 
 
-def render_markdown(text: str) -> str:
-    """Markdown source → sanitised HTML."""
+def render_markdown(text: str, engine: str = DEFAULT) -> str:
+    """Markdown source → sanitised HTML, rendered by ``engine`` (a name of
+    ``digest.markdown_engines.ENGINES``) unless it is plain prose."""
     fast = _plain_paragraphs(text)
-    if fast is not None:
+    if fast is not None and not (engine == "cmarkgfm" and _AUTOLINK_HINTS.search(text)):
         return fast
-    md = _markdown()
-    md.reset()
-    raw = md.convert(text)
-    return sanitize(raw)
+    return sanitize(converter(engine)(text))
 
 
 def _plain_paragraphs(text: str) -> str | None:
@@ -93,6 +84,7 @@ def sanitize(fragment: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener nofollow",
+        filter_style_properties=STYLE_PROPERTIES,
     )
     if "<a" in clean or "<img" in clean:
         clean = _LINK_OR_IMAGE.sub(_make_valid, clean)

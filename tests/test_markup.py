@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest import markup
+from digest.markdown_engines import EXTENSION_CONFIGS, EXTENSIONS
 
 # Prose with the characters that matter to Markdown mixed in.
 ALPHABET = st.sampled_from(
@@ -16,7 +17,7 @@ TEXT = st.lists(ALPHABET, max_size=60).map("".join)
 
 
 def _reference(text: str) -> str:
-    md = markdown.Markdown(extensions=markup.EXTENSIONS, output_format="html")
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
     return markup.sanitize(md.convert(text))
 
 

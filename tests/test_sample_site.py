@@ -1,6 +1,9 @@
 """Build the small sample site under tests/ and compare it with expected output.
 
-When an intended change alters the output, regenerate the expected tree with
+``expected/`` is the site as the default Markdown engine builds it;
+``expected-cmarkgfm/`` holds only the files that the other engine builds
+differently (every other file must be the same as in ``expected/``).
+When an intended change alters the output, regenerate both with
 ``DIGEST_UPDATE_EXPECTED=1 pytest tests/test_sample_site.py`` and review the diff.
 """
 from __future__ import annotations
@@ -8,11 +11,13 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from sitetools import SAMPLE_SITE
 
 EXPECTED = SAMPLE_SITE / "expected"
+EXPECTED_CMARKGFM = SAMPLE_SITE / "expected-cmarkgfm"
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -27,7 +32,29 @@ def test_sample_site_matches_expected_tree(built_sample: Path) -> None:
     if os.environ.get("DIGEST_UPDATE_EXPECTED"):
         shutil.rmtree(EXPECTED, ignore_errors=True)
         shutil.copytree(built_sample, EXPECTED)
-    got, want = _files(built_sample), _files(EXPECTED)
+    _compare(_files(built_sample), _files(EXPECTED))
+
+
+def test_sample_site_with_cmarkgfm_matches_its_expected_tree(sample_root: Path) -> None:
+    from digest.build import build
+    from digest.config import load_config
+
+    out = sample_root / "site-cmarkgfm"
+    build(replace(load_config(sample_root, output=out), markdown_engine="cmarkgfm"), search=False)
+    got, default = _files(out), _files(EXPECTED)
+    if os.environ.get("DIGEST_UPDATE_EXPECTED"):
+        shutil.rmtree(EXPECTED_CMARKGFM, ignore_errors=True)
+        for name in sorted(got):
+            if got[name] != default.get(name):
+                (EXPECTED_CMARKGFM / name).parent.mkdir(parents=True, exist_ok=True)
+                (EXPECTED_CMARKGFM / name).write_bytes(got[name])
+    differing = _files(EXPECTED_CMARKGFM)
+    assert differing, "the sample site has Markdown the two engines render differently"
+    assert set(differing) <= set(default), "expected-cmarkgfm/ holds only files of expected/"
+    _compare(got, {**default, **differing})
+
+
+def _compare(got: dict[str, bytes], want: dict[str, bytes]) -> None:
     assert sorted(got) == sorted(want), "the set of files differs"
     problems = []
     for name in sorted(want):

@@ -1,0 +1,111 @@
+"""The Markdown engines an entry body can be rendered with: ``markdown_engine``
+in ``digest.toml``.
+
+* ``python-markdown`` (the default): the ``markdown`` package with the
+  ``tables`` and ``sane_lists`` extensions, the engine digest was specified with.
+* ``cmarkgfm``: GitHub's cmark-gfm (CommonMark with GitHub's tables,
+  strikethrough and autolinks), compiled, about twenty times faster.
+
+Each engine turns Markdown into raw HTML, raw HTML blocks and inline tags
+included; ``digest.markup`` then puts every engine's output through the same
+sanitiser. What renders differently between the two is listed in the README
+(its table is checked by ``tests/test_markdown_engines.py``).
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from digest.errors import ConfigError
+
+DEFAULT = "python-markdown"
+ENGINES = ("python-markdown", "cmarkgfm")
+
+# Python-Markdown: cheap extensions only. Tables are common in curated notes;
+# "extra"/"smarty" triple the Markdown time for little gain here. (A table
+# column's alignment is a ``text-align`` style, which the sanitiser keeps.)
+EXTENSIONS = ["tables", "sane_lists"]
+EXTENSION_CONFIGS: dict[str, dict] = {}
+# cmark-gfm: GitHub's extensions, less task lists (their check boxes are not
+# kept by the sanitiser). Its "tagfilter" is left out: the sanitiser does more.
+GFM_EXTENSIONS = ["table", "strikethrough", "autolink"]
+
+Converter = Callable[[str], str]
+
+
+@functools.cache
+def converter(name: str) -> Converter:
+    """Markdown → raw (unsanitised) HTML with engine ``name``, made on first use."""
+    if name == "python-markdown":
+        return _python_markdown()
+    if name == "cmarkgfm":
+        return _cmarkgfm()
+    raise ConfigError(f"must be one of {', '.join(map(repr, ENGINES))}, not {name!r}", field="markdown_engine")
+
+
+# Python-Markdown runs each of its processors over every body, most of them to
+# find nothing: in a news entry with a link and a figure in bold, 7 of its 14
+# inline patterns and half its block processors cannot match. Each processor
+# below is left out of the converter for a body that has none of the strings
+# any of its matches must contain (after Python-Markdown turns tabs into
+# spaces), which gives the very same HTML (the tests check it against the
+# whole converter) at about 0.4 × the time (benchmarks/markdown_bench.py).
+NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("inline", "backtick"): ("`",), ("inline", "escape"): ("\\",),
+    ("inline", "reference"): ("[",), ("inline", "link"): ("[",), ("inline", "image_link"): ("[",),
+    ("inline", "image_reference"): ("[",), ("inline", "short_reference"): ("[",),
+    ("inline", "short_image_ref"): ("[",), ("inline", "autolink"): ("<",), ("inline", "automail"): ("<",),
+    ("inline", "html"): ("<",), ("inline", "linebreak"): ("  ", "\t"), ("inline", "entity"): ("&",),
+    ("inline", "em_strong"): ("*", "_"),  # one pattern for both since Python-Markdown 3.11;
+    ("inline", "em_strong2"): ("*", "_"), ("inline", "not_strong"): ("*", "_"),  # three before
+    ("block", "indent"): ("    ", "\t"), ("block", "code"): ("    ", "\t"), ("block", "table"): ("|",),
+    ("block", "hashheader"): ("#",), ("block", "setextheader"): ("=", "-"), ("block", "hr"): ("-", "_", "*"),
+    ("block", "olist"): (".",), ("block", "quote"): (">",), ("block", "reference"): ("[",),
+    ("block", "ulist"): ("*", "+", "-"),
+    ("pre", "html_block"): ("<",), ("tree", "unescape"): ("\\",),
+}
+_MARKS = tuple(sorted({mark for marks in NEEDS.values() for mark in marks}))
+
+
+def _python_markdown() -> Converter:
+    def convert(text: str) -> str:
+        md = _python_markdown_for(frozenset(mark for mark in _MARKS if mark in text))
+        md.reset()
+        return md.convert(text)
+
+    return convert
+
+
+@functools.lru_cache(maxsize=256)
+def _python_markdown_for(marks: frozenset[str]):
+    """A Python-Markdown converter without the processors that need none of ``marks``."""
+    import markdown
+
+    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
+    registries = {"inline": md.inlinePatterns, "block": md.parser.blockprocessors,
+                  "pre": md.preprocessors, "tree": md.treeprocessors}
+    for (kind, name), needs in NEEDS.items():
+        if name in registries[kind] and marks.isdisjoint(needs):
+            registries[kind].deregister(name)
+    return md
+
+
+def _cmarkgfm() -> Converter:
+    try:
+        from cmarkgfm import markdown_to_html_with_extensions
+        from cmarkgfm.cmark import Options
+    except ImportError as exc:  # a regular dependency, but an install can lack it
+        raise ConfigError(f"'cmarkgfm' needs the cmarkgfm package, which cannot be imported ({exc}): "
+                          "pip install cmarkgfm", field="markdown_engine") from None
+    # UNSAFE keeps raw HTML in the output, as Python-Markdown does: the
+    # sanitiser, not the engine, decides what of it stays. Strikethrough takes
+    # two tildes: news text writes one for "about" (~50 to ~60 seats). A
+    # column's alignment is a style, as with Python-Markdown (``align`` is obsolete HTML).
+    options = (Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+               | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES)
+
+    def convert(text: str) -> str:
+        # without the final line break, as Python-Markdown gives it
+        return markdown_to_html_with_extensions(text, options=options, extensions=GFM_EXTENSIONS).rstrip("\n")
+
+    return convert
