@@ -9,6 +9,7 @@ Kazakh.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 from datetime import datetime, timedelta
@@ -56,10 +57,12 @@ def _paragraph(rng: random.Random, words: list[str]) -> str:
     return " ".join(_sentence(rng, words) for _ in range(rng.randint(2, 5)))
 
 
-def entry_text(rng: random.Random, i: int, start: datetime, span_days: int) -> tuple[str, str]:
-    """(relative path, file text) of entry number ``i``."""
+def entry_text(rng: random.Random, i: int, start: datetime, span_days: int, even: bool = False) -> tuple[str, str]:
+    """(relative path, file text) of entry number ``i``: a tenth in Russian, a
+    twentieth in Kazakh, the rest in English (a third each when ``even``)."""
     roll = rng.random()
-    lang, words = ("ru", RU_WORDS) if roll < 0.1 else ("kk", KK_WORDS) if roll < 0.15 else ("en", EN_WORDS)
+    ru, kk = (1 / 3, 2 / 3) if even else (0.1, 0.15)
+    lang, words = ("ru", RU_WORDS) if roll < ru else ("kk", KK_WORDS) if roll < kk else ("en", EN_WORDS)
     when = start + timedelta(days=rng.randrange(span_days), minutes=rng.randrange(24 * 60))
     if when >= datetime(2024, 3, 1):
         offset = "+05:00"
@@ -90,8 +93,10 @@ def entry_text(rng: random.Random, i: int, start: datetime, span_days: int) -> t
     return f"{when:%Y/%m}/entry-{i:06d}.md", text
 
 
-def generate(root: Path, n: int, seed: int = 0) -> Path:
-    """Write a site with ``n`` entries into ``root`` (replacing its content/)."""
+def generate(root: Path, n: int, seed: int = 0, languages: list[str] | None = None) -> Path:
+    """Write a site with ``n`` entries into ``root`` (replacing its content/);
+    with ``languages`` (``["kk", "ru", "en"]``) a multilingual site, its
+    entries in the three languages alike."""
     rng = random.Random(seed)
     content = root / "content"
     if content.exists():
@@ -102,12 +107,13 @@ def generate(root: Path, n: int, seed: int = 0) -> Path:
         'timezone = "Asia/Almaty"\nper_page = 20\nfeed_limit = 20\n'
         # Hugo and Pelican build no search index: neither does digest here
         # (the README gives Pagefind's time separately).
-        "search = false\n",
+        "search = false\n"
+        + (f"languages = {json.dumps(languages)}\n" if languages else ""),
         encoding="utf-8",
     )
     start = datetime(2018, 1, 1)
     for i in range(n):
-        rel, text = entry_text(rng, i, start, span_days=7 * 365)
+        rel, text = entry_text(rng, i, start, span_days=7 * 365, even=bool(languages))
         path = content / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -119,8 +125,9 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--languages", help="a multilingual site in these languages, e.g. kk,ru,en (default: one language)")
     args = parser.parse_args()
-    generate(args.root, args.n, args.seed)
+    generate(args.root, args.n, args.seed, args.languages.split(",") if args.languages else None)
     print(f"wrote {args.n} entries into {args.root / 'content'}")
 
 
