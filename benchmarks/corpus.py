@@ -14,6 +14,7 @@ while curating them, in the shares of ``MARKDOWN_SHARES`` (see there).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 from datetime import datetime, timedelta
@@ -83,12 +84,14 @@ MARKDOWN_SHARES = {
 
 
 def entry_text(rng: random.Random, i: int, start: datetime, span_days: int,
-               markdown: bool = False) -> tuple[str, str]:
-    """(relative path, file text) of entry number ``i``; with ``markdown``, the same
+               markdown: bool = False, even: bool = False) -> tuple[str, str]:
+    """(relative path, file text) of entry number ``i``: a tenth in Russian, a
+    twentieth in Kazakh, the rest in English (a third each when ``even``); with ``markdown``, the same
     entry with the Markdown an editor would add (its own random stream, so the
     front matter and words are those of the plain corpus)."""
     roll = rng.random()
-    lang, words = ("ru", RU_WORDS) if roll < 0.1 else ("kk", KK_WORDS) if roll < 0.15 else ("en", EN_WORDS)
+    ru, kk = (1 / 3, 2 / 3) if even else (0.1, 0.15)
+    lang, words = ("ru", RU_WORDS) if roll < ru else ("kk", KK_WORDS) if roll < kk else ("en", EN_WORDS)
     when = start + timedelta(days=rng.randrange(span_days), minutes=rng.randrange(24 * 60))
     if when >= datetime(2024, 3, 1):
         offset = "+05:00"
@@ -179,9 +182,12 @@ def _add_markdown(rng: random.Random, paragraphs: list[str], words: list[str]) -
     return paras
 
 
-def generate(root: Path, n: int, seed: int = 0, markdown: bool = False) -> Path:
+def generate(root: Path, n: int, seed: int = 0, languages: list[str] | None = None,
+             markdown: bool = False) -> Path:
     """Write a site with ``n`` entries into ``root`` (replacing its content/);
-    ``markdown``: the entries with the Markdown editors add (``MARKDOWN_SHARES``)."""
+    with ``languages`` (``["kk", "ru", "en"]``) a multilingual site, its
+    entries in the three languages alike; ``markdown``: the entries with the
+    Markdown editors add (``MARKDOWN_SHARES``)."""
     rng = random.Random(seed)
     content = root / "content"
     if content.exists():
@@ -192,12 +198,13 @@ def generate(root: Path, n: int, seed: int = 0, markdown: bool = False) -> Path:
         'timezone = "Asia/Almaty"\nper_page = 20\nfeed_limit = 20\n'
         # Hugo and Pelican build no search index: neither does digest here
         # (the README gives Pagefind's time separately).
-        "search = false\n",
+        "search = false\n"
+        + (f"languages = {json.dumps(languages)}\n" if languages else ""),
         encoding="utf-8",
     )
     start = datetime(2018, 1, 1)
     for i in range(n):
-        rel, text = entry_text(rng, i, start, span_days=7 * 365, markdown=markdown)
+        rel, text = entry_text(rng, i, start, span_days=7 * 365, markdown=markdown, even=bool(languages))
         path = content / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -210,8 +217,9 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--markdown", action="store_true", help="the entries with the Markdown editors add")
+    parser.add_argument("--languages", help="a multilingual site in these languages, e.g. kk,ru,en (default: one language)")
     args = parser.parse_args()
-    generate(args.root, args.n, args.seed, markdown=args.markdown)
+    generate(args.root, args.n, args.seed, args.languages.split(",") if args.languages else None, markdown=args.markdown)
     kind = "Markdown" if args.markdown else "plain-prose"
     print(f"wrote {args.n} {kind} entries into {args.root / 'content'}")
 

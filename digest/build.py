@@ -464,7 +464,7 @@ class Builder:
             hashes = render_into(out.path, specs, renderer, keep_partials=self.remember,
                                  scratch=scratch_prefix(config.output_dir, "partials"))
             if self.search:  # the index goes in with the pages, in the same swap
-                self._search = index_site(out.path, language=config.language, glob=ENTRY_PAGES)
+                self._search = index_site(out.path, language=config.search_language, glob=ENTRY_PAGES)
             out.commit()
         files = {p: (keys[p], hashes[p]) for p in keys}
         self._manifest = Manifest(page_settings, str(config.output_dir), marker_stamp(config.output_dir), files)
@@ -502,7 +502,7 @@ class Builder:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         if self.search and any(rel.endswith(".html") for rel in (*written, *gone)):
-            self._search = index_site(config.output_dir, language=config.language, glob=ENTRY_PAGES)
+            self._search = index_site(config.output_dir, language=config.search_language, glob=ENTRY_PAGES)
         files = old  # updated in place: the output now matches it
         for rel in gone:
             del files[rel]

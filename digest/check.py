@@ -49,6 +49,8 @@ Warnings (the entry builds, but probably not as meant):
 * ``translation``: a string of the theme that the site's language shows in
   English (no catalog translates it: neither digest's nor the site's
   ``locales/<lang>/LC_MESSAGES/digest.po``), or a language with no catalog at all;
+* ``translation_key``: two entries of one language with the same key (only the
+  earlier is linked with the key's translations);
 * ``duplicate``: two entries from the same outlet, at most three days apart,
   with nearly the same text, figures and names (``digest.stories.similarity``
   of 0.7 or more): probably one report ingested twice. Reported on the later
@@ -80,6 +82,7 @@ SUMMARY_LIMIT = 300
 DUPLICATE_SIMILARITY = 0.7
 DUPLICATE_DAYS = 3
 INGEST_FIELDS = ("ingested", "photo_credit")
+OTHER_FIELDS = ("translation_key",)  # read by the theme (``entry.extra``): see ``digest.render.translation_key``
 _TAG_MATCH = 0.8  # difflib ratio from which a known tag is suggested
 _MISSPELT = 0.9  # … and from which a tag several entries use still reads as a misspelling
 
@@ -137,7 +140,7 @@ def check_site(config: SiteConfig, *, now: datetime | None = None,
         fm_text, body, body_line = _sections(raw.decode("utf-8-sig"))
         read.append(_Read(shown, entry, fm_text, body, body_line))
 
-    languages = set(LANGUAGES) | {config.language.split("-")[0].lower()}
+    languages = set(LANGUAGES) | {code.split("-")[0].lower() for code in config.site_languages}
     for item in read:
         findings.extend(_fields(item, languages, now))
     findings.extend(_tags(read, config))
@@ -146,6 +149,7 @@ def check_site(config: SiteConfig, *, now: datetime | None = None,
     findings.extend(clashes)
     findings.extend(_links(read, entries, config))
     findings.extend(_translations(config))
+    findings.extend(_translation_keys(read, config))
     if markdown:
         findings.extend(_markdown(read, config))
     findings.sort(key=lambda f: f.key)
@@ -212,9 +216,9 @@ def _fields(item: _Read, languages: set[str], now: datetime) -> Iterable[Finding
     if entry.summary and len(entry.summary) > SUMMARY_LIMIT:
         yield warn("summary", f"is {len(entry.summary)} characters long; keep it under {SUMMARY_LIMIT} "
                               "(lists and feeds show it)")
-    known = (*contentmod.KNOWN_FIELDS, *INGEST_FIELDS)
+    known = (*contentmod.KNOWN_FIELDS, *INGEST_FIELDS, *OTHER_FIELDS)
     for name in entry.extra:
-        if name in INGEST_FIELDS:
+        if name in INGEST_FIELDS or name in OTHER_FIELDS:
             continue
         near = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
         hint = f" (did you mean '{near[0]}'?)" if near else "; digest does not use it"
@@ -233,8 +237,28 @@ def _translations(config: SiteConfig) -> Iterable[Finding]:
     """The theme's strings each language of the site shows in English (see ``digest.i18n``)."""
     from digest.i18n import untranslated
 
-    for path, line, message in untranslated([config.language], config.locales_dir, config.root):
+    for path, line, message in untranslated(config.site_languages, config.locales_dir, config.root):
         yield Finding(path, line, "warning", "translation", message)
+
+
+def _translation_keys(read: list[_Read], config: SiteConfig) -> Iterable[Finding]:
+    """A ``translation_key`` that two entries of one language share: only one
+    of them can be the page's translation (the earliest is taken)."""
+    from digest.collect import language_of
+    from digest.render import translation_key
+
+    languages = config.site_languages
+    seen: dict[tuple[str, str], _Read] = {}
+    for item in sorted(read, key=lambda r: r.entry.order):
+        key = translation_key(item.entry)
+        if not key:
+            continue
+        lang = language_of(item.entry, languages)
+        first = seen.setdefault((key, lang), item)
+        if first is not item:
+            yield Finding(item.shown, _line(item, "translation_key"), "warning", "translation_key",
+                          f"'{key}' is also the key of {first.shown} in the same language ({lang}); "
+                          "only the earlier one is linked as its translation")
 
 
 # ------------------------------------------------------------ tags

@@ -50,14 +50,15 @@ class Period:
     day: int | None
     entries: tuple[Entry, ...]
     children: tuple["Period", ...] = ()
+    prefix: str = ""  # where its language's pages live: "" or "ru/"
 
     @property
     def url(self) -> str:
         if self.month is None:
-            return f"{self.year}/"
+            return f"{self.prefix}{self.year}/"
         if self.day is None:
-            return f"{self.year}/{self.month:02d}/"
-        return f"{self.year}/{self.month:02d}/{self.day:02d}/"
+            return f"{self.prefix}{self.year}/{self.month:02d}/"
+        return f"{self.prefix}{self.year}/{self.month:02d}/{self.day:02d}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +71,14 @@ class Edition:
     featured: tuple[Entry, ...]  # story cards of featured entries
     groups: tuple[tuple[str, str, tuple[Entry, ...]], ...]  # (tag name, tag slug, story cards); "" slug: no tag
     cards: tuple[Entry, ...] = field(init=False, repr=False, compare=False)  # every card, in the page's order
+    prefix: str = ""  # where its language's pages live: "" or "ru/"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cards", self.featured + tuple(e for _, _, group in self.groups for e in group))
 
     @property
     def url(self) -> str:
-        return f"editions/{self.year}-W{self.week:02d}/"
+        return f"{self.prefix}editions/{self.year}-W{self.week:02d}/"
 
     @property
     def label(self) -> str:
@@ -93,6 +95,17 @@ class Edition:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageTag(Tag):
+    """A tag on one language's pages: its name in that language, its pages under the language's folder."""
+
+    prefix: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"{self.prefix}tags/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     entries: tuple[Entry, ...]  # newest first
     tags: tuple[Tag, ...]  # by name
@@ -106,6 +119,7 @@ class Site:
     positions: dict[str, tuple[tuple[Entry, ...], dict[str, int], tuple[str, ...]]] = field(
         default_factory=dict, repr=False
     )
+    lang: str = ""  # a language's part of a multilingual site (see ``language_sites``), else ""
 
     def tag(self, name: str) -> Tag | None:
         key = slugify(name)
@@ -246,6 +260,48 @@ class _Last:
     listed: tuple[Entry, ...]  # one card per story, in the order of ``site.entries``
     tag_names: dict[str, str]
     settings: tuple
+
+
+def language_of(entry: Entry, languages: tuple[str, ...]) -> str:
+    """The language of the site an entry belongs to: its ``lang`` (``ru-RU`` is
+    ``ru``) when the site has it, else the default (the first)."""
+    if entry.lang:
+        code = entry.lang.split("-")[0].lower()
+        if code in languages:
+            return code
+    return languages[0]
+
+
+def language_sites(site: Site, languages: tuple[str, ...], prefixes: dict[str, str],
+                   tag_names: dict[str, dict[str, str]], tz: tzinfo | None) -> dict[str, Site]:
+    """Each language's part of a multilingual site: its entries, and their tags
+    (named in the language), archive and editions, with pages under the
+    language's folder (``prefixes``). Stories stay the whole site's: a story
+    told in three languages is one story, and each report is a card on its
+    own language's lists."""
+    mine: dict[str, list[Entry]] = {lang: [] for lang in languages}
+    for entry in site.entries:
+        mine[language_of(entry, languages)].append(entry)
+    parts = {}
+    for lang in languages:
+        entries, prefix, names = tuple(mine[lang]), prefixes[lang], tag_names.get(lang, {})
+        tags = sort_tags(LanguageTag(names.get(t.slug, t.name), t.slug, t.entries, prefix) for t in _tags(entries))
+        listed = cards(entries, site.story_of)
+        pinned = tuple(e for e in listed if e.featured)
+        stream = tuple(e for e in listed if not e.featured) if pinned else listed
+        editions = tuple(replace(e, prefix=prefix) for e in _editions(listed, entries, tz, {t.slug: t.name for t in tags}))
+        positions = {t.slug: (t.entries, {e.url: i for i, e in enumerate(t.entries)}, tuple(map(IDENT, t.entries)))
+                     for t in tags}
+        parts[lang] = Site(entries=entries, tags=tags, years=_prefixed(_archive(entries), prefix), stories=site.stories,
+                           story_of=site.story_of, pinned=pinned, stream=stream, editions=editions,
+                           positions=positions, lang=lang)
+    return parts
+
+
+def _prefixed(periods: tuple[Period, ...], prefix: str) -> tuple[Period, ...]:
+    if not prefix:
+        return periods
+    return tuple(replace(p, prefix=prefix, children=_prefixed(p.children, prefix)) for p in periods)
 
 
 def cards(entries: tuple[Entry, ...], story_of: dict[str, Story]) -> tuple[Entry, ...]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ class SiteConfig:
     base_url: str = "http://localhost:8000/"
     timezone: str = "UTC"
     language: str = "en"
+    languages: tuple[str, ...] = ()  # a multilingual site's languages, the default first
     per_page: int = 20
     feed_limit: int = 20
     feed_content: str = "full"
@@ -49,6 +51,21 @@ class SiteConfig:
         """The URL path the site lives under: ``/`` or ``/digest/``."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_languages(self) -> tuple[str, ...]:
+        """The languages the site is published in (the default first)."""
+        return self.languages or (self.language,)
+
+    @property
+    def search_language(self) -> str:
+        """The language Pagefind indexes every page in; none on a multilingual
+        site, where each page is indexed in its own (its ``<html lang>``)."""
+        return "" if self.languages else self.language
+
+    def language_prefix(self, lang: str) -> str:
+        """Where a language's pages live: the default at the root, the others under ``<lang>/``."""
+        return "" if not self.languages or lang == self.language else f"{lang}/"
 
     @property
     def locales_dir(self) -> Path:
@@ -78,8 +95,10 @@ _KEYS: dict[str, type] = {
     "search": bool,
     "topic": str,
     "markdown_engine": str,
+    "languages": list,
 }
-_KIND_NAMES = {int: "a whole number", float: "a number", bool: "true or false", str: "a string"}
+_KIND_NAMES = {int: "a whole number", float: "a number", bool: "true or false", str: "a string", list: "a list"}
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 def load_config(
@@ -159,6 +178,20 @@ def _check(values: dict, path: Path) -> dict:
         raise ConfigError(f"must be 'full' or 'summary', not {out['feed_content']!r}", path=path, field="feed_content")
     if "markdown_engine" in out:
         _check_markdown_engine(out["markdown_engine"], path)
+    for key in ("language",):
+        if key in out and not _LANGUAGE_CODE.fullmatch(out[key]):
+            raise ConfigError(f"must be a language code such as 'en', 'ru' or 'kk', not {out[key]!r}", path=path, field=key)
+    if "languages" in out:
+        codes = out["languages"]
+        if not codes or not all(isinstance(c, str) and _LANGUAGE_CODE.fullmatch(c) for c in codes):
+            raise ConfigError(f"must be a list of language codes such as [\"kk\", \"ru\", \"en\"], not {codes!r}", path=path, field="languages")
+        if len(set(codes)) != len(codes):
+            raise ConfigError(f"lists a language twice: {codes!r}", path=path, field="languages")
+        if "language" in out and out["language"] != codes[0]:
+            raise ConfigError(f"is {out['language']!r} but languages begins with {codes[0]!r} (the first is the default language)",
+                              path=path, field="language")
+        out["language"] = codes[0]
+        out["languages"] = tuple(codes) if len(codes) > 1 else ()
     if "base_url" in out:
         url = out["base_url"]
         parts = urlsplit(url)
@@ -209,7 +242,5 @@ def zone(name: str) -> ZoneInfo:
 
 
 def _toml_error_line(message: str) -> int | None:
-    import re
-
     m = re.search(r"line (\d+)", message)
     return int(m.group(1)) if m else None

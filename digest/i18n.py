@@ -180,6 +180,39 @@ def missing_messages(lang: str, site_locales: Path | None = None) -> list[str]:
     return [msgid for msgid in source_messages() if catalog.get(msgid) is None]
 
 
+_KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def tag_names(vocabulary: dict[str, list[str]], languages) -> dict[str, dict[str, str]]:
+    """Each language's names of the vocabulary's tags (language → tag slug → name),
+    read from the aliases: the canonical name is English; the first Cyrillic
+    alias is Russian; the first alias with a letter only Kazakh has (ә ғ қ ң ө
+    ұ ү һ і), else the second Cyrillic alias, is Kazakh. ``Majilis =
+    ["Mazhilis", "Мажилис", "Мәжіліс"]`` is Мажилис in Russian, Мәжіліс in Kazakh."""
+    from digest.model import slugify
+
+    names: dict[str, dict[str, str]] = {lang: {} for lang in languages}
+    for canonical, aliases in vocabulary.items():
+        cyrillic = [a for a in aliases if any("а" <= c.lower() <= "я" or c in "ёЁ" or c in _KAZAKH_LETTERS for c in a)]
+        kazakh = [a for a in cyrillic if _KAZAKH_LETTERS & set(a)]
+        russian = [a for a in cyrillic if a not in kazakh]
+        found = {"ru": russian[0] if russian else None,
+                 "kk": kazakh[0] if kazakh else (russian[1] if len(russian) > 1 else None)}
+        slug = slugify(canonical)
+        for lang in languages:
+            if found.get(lang):
+                names[lang][slug] = found[lang]
+    return names
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """A language's name from CLDR, in its own language (``Русский``,
+    ``Қазақ тілі``, ``English``) or in ``in_language``."""
+    base = code.split("-")[0].lower()
+    name = _locale(in_language or code).languages.get(base) or code
+    return name if in_language else _capital(name)  # "(английский)" in a sentence, "Русский" on its own
+
+
 def untranslated(langs, site_locales: Path | None, root: Path) -> list[tuple[str, int, str]]:
     """What ``digest check`` says of the site's languages: (file, line, message)
     for each theme string a language shows in English, and for a language

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import defaultdict
 from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from digest import __version__
-from digest.collect import RELATED, Site, paginate
+from digest.collect import RELATED, Site, language_of, language_sites, paginate
 from digest.stories import Story
 from digest.config import SiteConfig
 from digest.errors import TemplateError
-from digest.i18n import Language
+from digest.i18n import Language, language_name, tag_names
 from digest.model import Entry, read_pack, slugify
 from digest.sitemap import entry_rows, page_rows, robots_txt, sitemap_files
 
@@ -75,20 +76,34 @@ class Renderer:
 
     def __init__(self, config: SiteConfig, bytecode_dir: Path | None = None) -> None:
         self.config = config
-        self.language = site_language(config)
-        self.env = make_environment(config, bytecode_dir, self.language)
+        self._bytecode_dir = bytecode_dir
         self._partials: dict[tuple[str, str], str] = {}
         self._feeds: dict[str, tuple[bytes, bytes]] = {}
         self._story_of: dict[str, Story] = {}
-        self.env.globals["partial"] = self.partial
-        self.env.globals["cached"] = self.cached
         self._cached: dict[tuple, Markup] = {}
+        self.language = site_language(config)
+        self._words = {config.language: self.language}
+        self.env = self._environment(config.language)
+        self._envs = {config.language: self.env}
+        for lang in config.languages[1:]:  # made now: worker processes inherit them
+            self._words[lang] = Language(lang, config.locales_dir)
+            self._envs[lang] = self._environment(lang)
 
-    def template(self, name: str) -> jinja2.Template:
+    def _environment(self, lang: str) -> jinja2.Environment:
+        env = make_environment(self.config, self._bytecode_dir, self._words[lang], self.config.language_prefix(lang))
+        env.globals["partial"] = self.partial
+        env.globals["cached"] = lambda name, **context: self.cached(name, _lang=lang, **context)
+        return env
+
+    def _env(self, lang: str | None) -> jinja2.Environment:
+        return self._envs.get(lang, self.env) if lang else self.env
+
+    def template(self, name: str, lang: str | None = None) -> jinja2.Template:
+        env = self._env(lang)
         try:
-            return self.env.get_template(name)
+            return env.get_template(name)
         except jinja2.TemplateNotFound as exc:
-            searched = ", ".join(getattr(self.env.loader, "searchpath", []))
+            searched = ", ".join(getattr(env.loader, "searchpath", []))
             raise TemplateError(f"template not found: {exc.name} (looked in {searched})") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template syntax error: {exc.message}", path=exc.filename or exc.name, line=exc.lineno) from None
@@ -113,7 +128,8 @@ class Renderer:
         html = self._partials.get(memo)
         if html is None:
             also = story.others(entry) if story is not None else ()
-            html = self._render(self.template(name), entry.url, {"entry": entry, "also": also}).strip()
+            lang = language_of(entry, self.config.languages) if self.config.languages else None  # in the entry's language
+            html = self._render(self.template(name, lang), entry.url, {"entry": entry, "also": also}).strip()
             self._partials[memo] = html
         elif type(html) is tuple:  # stored in a pack file by another process
             html = self._partials[memo] = read_pack(*html)
@@ -126,7 +142,8 @@ class Renderer:
         key = (name, *sorted(context.items()))
         html = self._cached.get(key)
         if html is None:
-            html = self._cached[key] = Markup(self._render(self.template(name), name, context).strip())
+            lang = context.pop("_lang", None)  # the language of the page asking
+            html = self._cached[key] = Markup(self._render(self.template(name, lang), name, context).strip())
         return html
 
     PARTIALS = ("_card.html", "_archive_item.html")
@@ -190,7 +207,9 @@ class Renderer:
             return self._feed(spec)
         if spec.template == "text:":
             return spec.context["text"].encode("utf-8")
-        text = self._render(self.template(spec.template), spec.path, dict(spec.context, page_url=spec.context.get("page_url", "")))
+        context = spec.context
+        text = self._render(self.template(spec.template, context.get("lang")), spec.path,
+                            dict(context, page_url=context.get("page_url", ""), alternates=context.get("alternates", ())))
         return text.encode("utf-8")
 
     def _feed(self, spec: PageSpec) -> bytes:
@@ -199,7 +218,7 @@ class Renderer:
         ctx = spec.context
         pair = self._feeds.pop(ctx["folder"], None)
         if pair is None:
-            words, title = self.language, self.config.title
+            words, title = self._words.get(ctx.get("lang"), self.language), self.config.title
             if ctx.get("editions") is not None:
                 title = words.editions_title(title)
             elif ctx.get("tag"):
@@ -223,7 +242,8 @@ class Renderer:
             raise TemplateError(f"{exc.message} (while rendering /{where})", path=template.filename) from None
 
 
-def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, language: Language | None = None) -> jinja2.Environment:
+def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, language: Language | None = None,
+                     prefix: str = "") -> jinja2.Environment:
     """The Jinja2 environment of a site; ``bytecode_dir`` keeps compiled
     templates between processes (Jinja2 checks each against its source)."""
     cache = None
@@ -243,17 +263,30 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, langu
     )
     base = config.base_path
     language = language or site_language(config)
+    code = language.code
+    here = base + prefix  # the language's pages: the site's root, or its folder
+    names = {}
+    if config.languages:
+        from digest.ingest.tags import load_vocabulary
+
+        names = tag_names(load_vocabulary(config.root).entries, (code,))[code]
     env.globals.update(
         site=config,
-        lang=language.code,  # the language of the page
+        lang=code,  # the language of the page
         # the links every page has, made once rather than on every page
-        links={name: escape(base + path) for name, path in SITE_LINKS.items()},  # escaped once
+        links={name: escape((base if name == "style" else here) + path) for name, path in SITE_LINKS.items()},  # escaped once
         url=lambda path="": base + path.lstrip("/"),
+        lang_url=lambda path="": here + path.lstrip("/"),
         absolute_url=config.absolute_url,
         generator=f"digest {__version__}",
-        nav_pages=frozenset(SITE_LINKS[name] for name in ("home", "tags", "archive", "editions", "search")),
+        nav_pages=frozenset(prefix + SITE_LINKS[name] for name in ("home", "tags", "archive", "editions", "search")),
         week=lambda edition: language.week(edition.year, edition.week),
         pagefind_translations=language.pagefind_translations,
+        tag_label=lambda slug, name: names.get(slug, name),
+        languages=config.languages,  # empty on a single-language site
+        language_name=lambda other, in_own=False: language_name(other, None if in_own else code),
+        switcher=lambda alternates: _switcher(config, code, alternates),
+        lang_of=lambda entry: language_of(entry, config.languages) if config.languages else (entry.lang or config.language),
     )
     env.install_gettext_translations(language.gettext_, newstyle=True)
     env.filters["longdate"] = language.longdate
@@ -265,6 +298,13 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, langu
     env.filters["shortrange"] = language.date_range
     env.globals["news_article"] = lambda entry: news_article(entry, config)
     return env
+
+
+def _switcher(config: SiteConfig, lang: str, alternates) -> list[tuple[str, str, str | None]]:
+    """(language, its name in itself, the URL of this page in it, or its home; None for the page's own)."""
+    same = dict(alternates)
+    return [(other, language_name(other), None if other == lang else same.get(other, config.language_prefix(other)))
+            for other in config.languages]
 
 
 def site_language(config: SiteConfig) -> Language:
@@ -369,8 +409,11 @@ def plan_site(
 
     ``memo`` (entry page key → its spec) and ``related_memo`` (see
     ``Site.related``) let a long-lived builder reuse what did not change.
+    A multilingual site is planned language by language (see
+    :func:`plan_languages`).
     """
-    per = config.per_page
+    if config.languages:
+        return plan_languages(site, config)
     ids_memo = None
     if related_memo is not None:
         ids_memo = related_memo.setdefault("list ids", {})
@@ -379,48 +422,148 @@ def plan_site(
     ids = _ListIds(site, ids_memo)
     last = _LastEntryPages(site, related_memo)
     parts = _Parts(related_memo, last.retold)
+    _plan_part(site, site, config, parts, ids, last, memo, Alternates(None))
+    _plan_editions_feed(site, config, parts.add, ids, "")
+    parts.add([PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",))])
+    parts.remember()
+    return parts.specs() + _plan_sitemap(parts, config)
+
+
+def plan_languages(site: Site, config: SiteConfig) -> list[PageSpec]:
+    """The files of a multilingual site: each language's lists under its folder
+    (the default language's at the root), each entry's page in its own
+    language, with links to the same page in the other languages
+    (``alternates``). Nothing is reused between builds: every page is planned
+    from this site."""
+    languages = config.site_languages
+    prefixes = {lang: config.language_prefix(lang) for lang in languages}
+    from digest.ingest.tags import load_vocabulary
+
+    names = tag_names(load_vocabulary(config.root).entries, languages)
+    by_lang = language_sites(site, languages, prefixes, names, config.tz)
+    alternates = Alternates.of(by_lang, prefixes, languages)
+    parts = _Parts(None, set())
+    ids = _ListIds(site, None)
+    for lang in languages:
+        part = by_lang[lang]
+        _plan_part(part, site, config, parts, ids, _LastEntryPages(part, None), {}, alternates, lang, prefixes[lang])
+        _plan_editions_feed(part, config, parts.add, ids, prefixes[lang], lang)
+    parts.add([PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",))])
+    return parts.specs() + _plan_sitemap(parts, config)
+
+
+class Alternates:
+    """The pages of a multilingual site that are one page in several languages:
+    the lists (home, tag index, a tag, the archive and its periods, editions,
+    search) where each language has them, and the translations of an entry
+    (its ``translation_key``). Each page of a group links to every page of it,
+    itself included, so the links are symmetric."""
+
+    def __init__(self, groups: dict | None, languages: tuple[str, ...] = ()) -> None:
+        self.groups = groups
+        self.languages = languages
+
+    @classmethod
+    def of(cls, by_lang: dict[str, Site], prefixes: dict[str, str], languages: tuple[str, ...]) -> "Alternates":
+        groups: dict[tuple, dict[str, str]] = defaultdict(dict)
+        for lang in languages:
+            part, prefix = by_lang[lang], prefixes[lang]
+            for name in ("home", "tags", "archive", "editions", "search"):
+                groups[(name,)][lang] = prefix + SITE_LINKS[name]
+            for tag in part.tags:
+                groups[("tag", tag.slug)][lang] = tag.url
+            stack = list(part.years)
+            while stack:
+                period = stack.pop()
+                groups[("period", period.year, period.month, period.day)][lang] = period.url
+                stack.extend(period.children)
+            for edition in part.editions:
+                groups[("edition", edition.label)][lang] = edition.url
+            for entry in reversed(part.entries):  # the earliest of a key in one language wins
+                key = translation_key(entry)
+                if key:
+                    groups[("entry", key)].setdefault(lang, entry.url)
+        return cls({k: v for k, v in groups.items() if len(v) > 1}, languages)
+
+    def get(self, group: tuple, url: str | None = None) -> tuple[tuple[str, str], ...]:
+        """(language, page URL) of the group's pages in the site's order of
+        languages; none when the page has no equivalent (or ``url`` is not the
+        group's page: a second entry with a key its language has already)."""
+        if self.groups is None:
+            return ()
+        found = self.groups.get(group)
+        if not found or (url is not None and url not in found.values()):
+            return ()
+        return tuple((lang, found[lang]) for lang in self.languages if lang in found)
+
+
+def translation_key(entry: Entry) -> str:
+    """The ``translation_key`` front-matter field: entries sharing one are translations of one article."""
+    key = entry.extra.get("translation_key")
+    return str(key).strip() if key not in (None, "", False) else ""
+
+
+def _plan_part(site: Site, whole: Site, config: SiteConfig, parts: "_Parts", ids: "_ListIds", last: "_LastEntryPages",
+               memo: dict | None, alternates: Alternates, lang: str = "", prefix: str = "") -> None:
+    """The pages of one language's part of the site (all of a single-language
+    site): home, entry pages, tags, archive, editions, feeds, search. ``whole``
+    is the whole site (its stories); ``lang`` and ``prefix`` are empty on a
+    single-language site, whose pages are planned exactly as before."""
+    per = config.per_page
+
+    def spec(path: str, template: str, context: dict, key: tuple, group: tuple | None = None) -> PageSpec:
+        if lang:
+            alt = alternates.get(group) if group else ()
+            context = dict(context, lang=lang, alternates=alt)
+            key = (*key, lang, alt)
+        return PageSpec(path, template, context, key)
 
     pinned = ids.cards(site.pinned)
     home = []
-    for page in paginate(site.stream, per, ""):
+    for page in paginate(site.stream, per, prefix):
         first = page.number == 1
-        home.append(PageSpec(f"{page.url}index.html", "index.html",
-                             {"page": page, "pinned": site.pinned if first else (), "page_url": page.url},
-                             ("home", page.number, page.count, pinned if first else "", ids.cards(page.entries))))
+        home.append(spec(f"{page.url}index.html", "index.html",
+                         {"page": page, "pinned": site.pinned if first else (), "page_url": page.url},
+                         ("home", page.number, page.count, pinned if first else "", ids.cards(page.entries)),
+                         ("home",) if first else None))
     parts.add(home)
 
     memo = {} if memo is None else memo
     kept = last.specs
     entry_pages = []
     for entry in site.entries:
-        spec = kept.get(entry.ident)
-        if spec is None:
-            also = site.also(entry)
-            related, related_ids = site.related_and_ids(entry, memo=related_memo)
+        page = kept.get(entry.ident)
+        if page is None:
+            also = whole.also(entry)
+            related, related_ids = site.related_and_ids(entry, memo=last.memo)
             key = ("entry", entry.ident, _ids(also) if also else "", related_ids)
-            spec = memo.get(key)
-            if spec is None:
-                spec = memo[key] = PageSpec(
-                    f"{entry.url}index.html", "entry.html",
-                    {"entry": entry, "also": also, "related": related, "page_url": entry.url}, key,
-                )
-        entry_pages.append(spec)
+            context = {"entry": entry, "also": also, "related": related, "page_url": entry.url}
+            if lang:
+                alt = alternates.get(("entry", translation_key(entry)), entry.url) if translation_key(entry) else ()
+                context.update(lang=lang, alternates=alt)
+                key = (*key, lang, alt)
+            page = memo.get(key)
+            if page is None:
+                page = memo[key] = PageSpec(f"{entry.url}index.html", "entry.html", context, key)
+        entry_pages.append(page)
     last.remember(entry_pages)
     parts.add(entry_pages, entry_rows(entry_pages, config, parts.rows) if parts.rows is not None else None)
 
-    parts.add([PageSpec("tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": "tags/"},
-                        ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags)))])
+    parts.add([spec(f"{prefix}tags/index.html", "tags.html", {"all_tags": site.tags, "page_url": f"{prefix}tags/"},
+                    ("tags", tuple((t.name, t.slug, len(t.entries)) for t in site.tags)), ("tags",))])
     for tag in site.tags:
         if not parts.keep(("tag", tag.slug), (tag,), tag.entries):
             specs = []
             for page in paginate(site.cards(tag.entries), per, tag.url):
-                specs.append(PageSpec(f"{page.url}index.html", "tag.html", {"tag": tag, "page": page, "page_url": page.url},
-                                      ("tag", tag.name, len(tag.entries), page.number, page.count, ids.cards(page.entries))))
-            _plan_feeds(specs.append, ids, tag.entries, config, tag=tag.name, folder=tag.url)
+                specs.append(spec(f"{page.url}index.html", "tag.html", {"tag": tag, "page": page, "page_url": page.url},
+                                  ("tag", tag.name, len(tag.entries), page.number, page.count, ids.cards(page.entries)),
+                                  ("tag", tag.slug) if page.number == 1 else None))
+            _plan_feeds(specs.append, ids, tag.entries, config, tag=tag.name, folder=tag.url, lang=lang)
             parts.made(("tag", tag.slug), (tag,), specs)
 
-    parts.add([PageSpec("archive/index.html", "archives.html", {"years": site.years, "page_url": "archive/"},
-                        ("archives", tuple((y.year, tuple((m.month, len(m.entries)) for m in y.children)) for y in site.years)))])
+    parts.add([spec(f"{prefix}archive/index.html", "archives.html", {"years": site.years, "page_url": f"{prefix}archive/"},
+                    ("archives", tuple((y.year, tuple((m.month, len(m.entries)) for m in y.children)) for y in site.years)),
+                    ("archive",))])
     for year in site.years:
         if not parts.keep(("year", year.year), (year,)):
             periods = [year]
@@ -430,35 +573,40 @@ def plan_site(
             specs = []
             for period in periods:
                 children = tuple((c.month, c.day, len(c.entries)) for c in period.children)
-                specs.append(PageSpec(f"{period.url}index.html", "archive.html", {"period": period, "page_url": period.url},
-                                      ("archive", period.year, period.month, period.day, children, ids.of(period.entries))))
+                specs.append(spec(f"{period.url}index.html", "archive.html", {"period": period, "page_url": period.url},
+                                  ("archive", period.year, period.month, period.day, children, ids.of(period.entries)),
+                                  ("period", period.year, period.month, period.day)))
             parts.made(("year", year.year), (year,), specs)
 
     editions = site.editions
-    parts.add([PageSpec("editions/index.html", "editions.html", {"editions": editions, "page_url": "editions/"},
-                        ("editions", tuple((e.label, len(e.entries), len(e.cards)) for e in editions)))])
+    parts.add([spec(f"{prefix}editions/index.html", "editions.html", {"editions": editions, "page_url": f"{prefix}editions/"},
+                    ("editions", tuple((e.label, len(e.entries), len(e.cards)) for e in editions)), ("editions",))])
     for i, edition in enumerate(editions):
         newer = editions[i - 1] if i > 0 else None
         older = editions[i + 1] if i + 1 < len(editions) else None
         if not parts.keep(("edition", edition.label), (edition, newer, older), edition.entries):
-            parts.made(("edition", edition.label), (edition, newer, older), [PageSpec(
+            parts.made(("edition", edition.label), (edition, newer, older), [spec(
                 f"{edition.url}index.html", "edition.html",
                 {"edition": edition, "newer": newer, "older": older, "page_url": edition.url},
                 ("edition", edition.label, newer and newer.label, older and older.label,
                  ids.cards(edition.featured),
-                 tuple((name, slug, ids.cards(group)) for name, slug, group in edition.groups)))])
+                 tuple((name, slug, ids.cards(group)) for name, slug, group in edition.groups)),
+                ("edition", edition.label))])
     rest: list[PageSpec] = []
-    newest = editions[: config.feed_limit]
-    context = {"entries": (), "editions": newest, "folder": "editions/"}
-    key = ("editions-feed", tuple((e.label, ids.cards(e.cards)) for e in newest))
-    rest.append(PageSpec("editions/feed.xml", "feed:atom", context, key))
-    rest.append(PageSpec("editions/rss.xml", "feed:rss", context, key))
-    _plan_feeds(rest.append, ids, site.entries, config, tag="", folder="")
-    rest.append(PageSpec("search/index.html", "search.html", {"page_url": "search/"}, ("search",)))
-    rest.append(PageSpec("404.html", "404.html", {"page_url": "404.html"}, ("404",)))
+    _plan_feeds(rest.append, ids, site.entries, config, tag="", folder=prefix, lang=lang)
+    rest.append(spec(f"{prefix}search/index.html", "search.html", {"page_url": f"{prefix}search/"}, ("search",), ("search",)))
     parts.add(rest)
-    parts.remember()
-    return parts.specs() + _plan_sitemap(parts, config)
+
+
+def _plan_editions_feed(site: Site, config: SiteConfig, add, ids: "_ListIds", prefix: str, lang: str = "") -> None:
+    newest = site.editions[: config.feed_limit]
+    folder = f"{prefix}editions/"
+    context = {"entries": (), "editions": newest, "folder": folder}
+    key = ("editions-feed", tuple((e.label, ids.cards(e.cards)) for e in newest))
+    if lang:
+        context["lang"] = lang
+        key = (*key, lang)
+    add([PageSpec(f"{folder}feed.xml", "feed:atom", context, key), PageSpec(f"{folder}rss.xml", "feed:rss", context, key)])
 
 
 class _Parts:
@@ -564,11 +712,14 @@ def _changed_span(old: tuple, new: tuple) -> tuple[int, int]:
     return start, len(new) - end
 
 
-def _plan_feeds(add, ids: _ListIds, entries, config: SiteConfig, *, tag: str, folder: str) -> None:
+def _plan_feeds(add, ids: _ListIds, entries, config: SiteConfig, *, tag: str, folder: str, lang: str = "") -> None:
     """The Atom and RSS feeds of a list (the site's, with no ``tag``)."""
     newest = entries[: config.feed_limit]
     context = {"entries": newest, "tag": tag, "folder": folder}
     key = ("feed", tag, ids.of(newest))
+    if lang:
+        context["lang"] = lang
+        key = (*key, lang)
     add(PageSpec(f"{folder}feed.xml", "feed:atom", context, key))
     add(PageSpec(f"{folder}rss.xml", "feed:rss", context, key))
 

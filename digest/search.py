@@ -11,9 +11,11 @@ it is looked for the way the ``pagefind`` package itself does (the
 and ``pagefind_bin`` packages, then ``pagefind_extended`` and ``pagefind`` on
 ``PATH``). Without it the build goes on and search is skipped.
 
-The whole site is indexed as one language (``--force-language``): pages say
-``<html lang="en">`` even when an entry is in Russian or Kazakh, and one index
-lets the search page find them all. Words are matched by prefix, so
+A single-language site is indexed as one language (``--force-language``):
+pages say ``<html lang="en">`` even when an entry is in Russian or Kazakh, and
+one index lets the search page find them all. A multilingual site is indexed
+page by page in each page's own ``<html lang>`` (``SiteConfig.search_language``
+is empty), one index per language. Words are matched by prefix, so
 ``кандидат`` finds ``кандидаттардың``; stemming follows the forced language.
 
 The bundle is written to a temporary folder inside the site and then swapped

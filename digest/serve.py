@@ -201,7 +201,7 @@ class PreviewServer:
             self._index_wanted.clear()
             # Under the site's lock (shared with this process's rebuilds): not while another process builds.
             with site_lock(self.config.cache_dir).hold(say=self._report):
-                outcome = index_site(self.config.output_dir, language=self.config.language, glob=ENTRY_PAGES)
+                outcome = index_site(self.config.output_dir, language=self.config.search_language, glob=ENTRY_PAGES)
             self._report(outcome.message)
 
     def _spawn(self, name: str, target: Callable[[], object]) -> None:

@@ -1,4 +1,5 @@
-"""``sitemap.xml`` and ``robots.txt``: every page once, by its absolute URL."""
+"""``sitemap.xml`` and ``robots.txt``: every page once, by its absolute URL (on a
+multilingual site with its ``xhtml:link`` alternates in the other languages)."""
 from __future__ import annotations
 
 from html import escape as _html_escape
@@ -12,6 +13,7 @@ def escape(text: str) -> str:
 
 _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+_NS_XHTML = 'xmlns:xhtml="http://www.w3.org/1999/xhtml"'
 
 
 def page_rows(specs, config, memo: dict | None = None) -> list[str]:
@@ -30,6 +32,8 @@ def page_rows(specs, config, memo: dict | None = None) -> list[str]:
         entry = spec.template == "entry.html"
         if memo is not None:
             known = spec.key[1] if entry else path
+            if spec.context.get("alternates"):
+                known = (known, spec.context["alternates"])
             row = memo.get(known)
             if row is not None:
                 rows.append(row)
@@ -43,12 +47,14 @@ def page_rows(specs, config, memo: dict | None = None) -> list[str]:
 
 def entry_rows(specs, config, memo: dict) -> list[str]:
     """``page_rows`` of entry pages only: the lines remembered in ``memo`` looked up at once."""
-    rows = list(map(memo.get, [spec.key[1] for spec in specs]))
+    keys = [spec.key[1] for spec in specs]
+    if any(spec.context.get("alternates") for spec in specs):  # a multilingual site: the line names the translations
+        keys = [(k, s.context["alternates"]) if s.context.get("alternates") else k for k, s in zip(keys, specs)]
+    rows = list(map(memo.get, keys))
     if None in rows:
         for i, row in enumerate(rows):
             if row is None:
-                spec = specs[i]
-                rows[i] = memo[spec.key[1]] = _row(spec, config)
+                rows[i] = memo[keys[i]] = _row(specs[i], config)
     return rows
 
 
@@ -57,7 +63,9 @@ def _row(spec, config) -> str:
     if path == "index.html" or path.endswith("/index.html"):
         path = path[: -len("index.html")]
     when = f"<lastmod>{spec.context['entry'].date.isoformat()}</lastmod>" if spec.template == "entry.html" else ""
-    return f"<url><loc>{escape(config.absolute_url(path))}</loc>{when}</url>\n"
+    others = "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(config.absolute_url(url))}"/>'
+                     for lang, url in spec.context.get("alternates", ()))
+    return f"<url><loc>{escape(config.absolute_url(path))}</loc>{when}{others}</url>\n"
 
 
 def sitemap_files(rows: list[str], config, limit: int) -> list[tuple[str, str]]:
@@ -73,7 +81,9 @@ def sitemap_files(rows: list[str], config, limit: int) -> list[tuple[str, str]]:
 
 
 def _urlset(rows: list[str]) -> str:
-    return f"{_HEAD}<urlset {_NS}>\n{''.join(rows)}</urlset>\n"
+    text = "".join(rows)
+    extra = f" {_NS_XHTML}" if "<xhtml:link " in text else ""  # alternates in other languages
+    return f"{_HEAD}<urlset {_NS}{extra}>\n{text}</urlset>\n"
 
 
 def robots_txt(config) -> str:

@@ -4,7 +4,8 @@
 Builds the site into a temporary folder, serves it on 127.0.0.1 (under its
 base path) and saves full-page PNGs of the home page and one entry page at a
 phone's width (390×844) and a desktop's (1280×900), in the light and the dark
-colour scheme:
+colour scheme, and on a multilingual site each other language's home page at
+the phone's width (``home-kk-phone-light.png``):
 
     python3 scripts/screenshots.py                  # → screenshots/
     python3 scripts/screenshots.py --out /tmp/shots --entry 2023/11/yavka-na-povtornyh-vyborah-v-mazhilis.md
@@ -82,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             entry = max(entries, key=lambda e: e.order)
         pages = {"home": "", "entry": entry.url}
+        # a multilingual site: each other language's home too, at a phone's width (``home-kk-phone-light.png``)
+        phone_pages = {f"home-{lang}": config.language_prefix(lang) for lang in config.languages[1:]}
 
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(www)))
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -101,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                                 device_scale_factor=args.scale, is_mobile=size == "phone", has_touch=size == "phone",
                             )
                             tab = context.new_page()
-                            for name, path in pages.items():
+                            for name, path in {**pages, **(phone_pages if size == "phone" else {})}.items():
                                 tab.goto(origin + path, wait_until="load")
                                 target = args.out / f"{name}-{size}-{scheme}.png"
                                 tab.screenshot(path=str(target), full_page=True)

@@ -60,7 +60,7 @@ def test_the_repository_content_has_no_errors():
     status, out, err = run(load_config(REPO))
     assert status == 0
     assert not [line for line in out if ": error: " in line]
-    assert err.endswith("in 20 entries\n")
+    assert err.endswith("in 28 entries\n")
 
 
 def test_the_command_line(capsys):

@@ -109,6 +109,7 @@ def sample_digest_root(where: Path, base_url: str | None = None) -> Path:
         return REPO
     root = where / "root"
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "tags.toml", root / "tags.toml")  # the tags' names in Kazakh and Russian
     toml = (REPO / "digest.toml").read_text(encoding="utf-8")
     toml, n = re.subn(r"(?m)^base_url\s*=.*$", f'base_url = "{base_url}"', toml)
     if not n:
