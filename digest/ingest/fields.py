@@ -9,6 +9,7 @@ for an outlet nobody listed, the page's own cues (``outlet_cues``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from digest.ingest.dates import DateMatch, PageDate, find_date, find_month_day
@@ -290,24 +291,35 @@ def _next_text(lines: list[Line], i: int) -> int | None:
     return None
 
 
-def pick_outlet(facts: PageFacts, header: list[Line], lines: list[Line], dateline, tail_all: list[Line],
-            k: OutletKnowledge) -> None:
-    # 1. the agency in the dateline
-    if dateline is not None and dateline.agency:
-        outlet = k.agency(dateline.agency)
-        facts.outlet, facts.outlet_from = (outlet.name if outlet else dateline.agency), "dateline"
-        return
-    # 2. a Source: line naming a known outlet
-    for line in lines:
-        if line.role == LABEL and line.kind == "source" and line.value:
-            outlet = k.outlet_named(line.value) or k.outlet_in(line.value)
-            if outlet:
-                facts.outlet, facts.outlet_from = outlet.name, "source"
-                return
-    # 3. "…, Kazinform reports" / "передает Tabys News"
+def credited_outlet(facts: PageFacts, agency: str | None, sources: Iterable[str],
+                    k: OutletKnowledge) -> tuple[bool, str | None]:
+    """The outlet as the story itself credits it, the strongest cues of text dumps and HTML
+    pages alike, in order of trust: 1. the agency in the dateline; 2. a ``Source:`` line
+    naming a known outlet; 3. an attribution naming a known outlet ("…, Kazinform reports",
+    "передает Tabys News"). Returns (whether one set ``facts.outlet``, an attributed name that is
+    not a known outlet: a weaker cue the caller may use later)."""
+    if agency:
+        outlet = k.agency(agency)
+        facts.outlet, facts.outlet_from = (outlet.name if outlet else agency), "dateline"
+        return True, None
+    for value in sources:
+        outlet = k.outlet_named(value) or k.outlet_in(value)
+        if outlet:
+            facts.outlet, facts.outlet_from = outlet.name, "source"
+            return True, None
     attributed, known = outlet_from_attribution(facts.body, k)
     if attributed and known:
         facts.outlet, facts.outlet_from = attributed, "attribution"
+        return True, None
+    return False, attributed
+
+
+def pick_outlet(facts: PageFacts, header: list[Line], lines: list[Line], dateline, tail_all: list[Line],
+            k: OutletKnowledge) -> None:
+    # 1–3. the dateline's agency, a Source: line, an attribution (see credited_outlet)
+    sources = (line.value for line in lines if line.role == LABEL and line.kind == "source" and line.value)
+    found, attributed = credited_outlet(facts, dateline.agency if dateline is not None else None, sources, k)
+    if found:
         return
     # 4. a known outlet in the site header or a byline
     for line in header:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from digest.ingest.dates import PageDate, date_in_url, find_date, url_date_warning
 from digest.ingest.facts import PageFacts
-from digest.ingest.fields import outlet_from_attribution
+from digest.ingest.fields import credited_outlet
 from digest.ingest.html_body import clean_blocks
 from digest.ingest.html_markdown import HEADING, PARAGRAPH, article_blocks, blocks_markdown
 from digest.ingest.lines import caption_credit, clean_author, collapse
@@ -214,18 +214,7 @@ def _outlet(facts: PageFacts, meta: PageMeta, doc, source_line: str | None, titl
             tree, k: OutletKnowledge) -> None:
     """The agency of the dateline, a ``Source:`` line, an attribution in the text; else the
     site as the page names it: a known outlet among its names first, else the first name."""
-    if facts.agency:
-        outlet = k.agency(facts.agency)
-        facts.outlet, facts.outlet_from = (outlet.name if outlet else facts.agency), "dateline"
-        return
-    if source_line:
-        outlet = k.outlet_named(source_line) or k.outlet_in(source_line)
-        if outlet:
-            facts.outlet, facts.outlet_from = outlet.name, "source"
-            return
-    attributed, known = outlet_from_attribution(facts.body, k)
-    if attributed and known:
-        facts.outlet, facts.outlet_from = attributed, "attribution"
+    if credited_outlet(facts, facts.agency, [source_line] if source_line else [], k)[0]:
         return
     cues = [(meta.site_name, meta.site_from), (title_suffix, "title"), (_footer_copyright(tree), "copyright"),
             (doc.sitename if doc is not None else None, "site")]
