@@ -288,7 +288,21 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, langu
         switcher=lambda alternates: _switcher(config, code, alternates),
         lang_of=lambda entry: language_of(entry, config.languages) if config.languages else (entry.lang or config.language),
     )
-    env.install_gettext_translations(language.gettext_, newstyle=True)
+    env.install_gettext_translations(language.gettext_, newstyle=True)  # (how {% trans %} compiles)
+    gettext, ngettext = language.template_gettext()
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    counts: dict[int, Markup] = {}
+
+    def count(n: int) -> Markup:
+        """``<span class="count" title="5 entries">5</span>``: a count of entries, its noun in the title."""
+        html = counts.get(n)
+        if html is None:
+            number = language.number(n)
+            html = counts[n] = Markup('<span class="count" title="%s">%s</span>') % (
+                ngettext("%(num)s entry", "%(num)s entries", n, num=number), number)
+        return html
+
+    env.globals["count"] = count
     env.filters["longdate"] = language.longdate
     env.filters["month_name"] = language.month_name
     env.filters["day_month"] = language.day_month
