@@ -122,3 +122,7 @@ class LockError(DigestError):
 
 class CacheError(DigestError):
     """The build cache is damaged: the build drops it and reads every entry again."""
+
+
+class WorkerError(DigestError):
+    """A worker process of the build died (killed, or out of memory)."""

@@ -2,7 +2,9 @@
 
 ``DIGEST_FAULT_KILL_AT=<point>:<n>`` makes the build kill itself with
 SIGKILL the ``n``-th time it passes ``point`` (counted in each process; a
-worker process kills its parent first, then itself). Without the variable
+worker process kills its parent first, then itself). With
+``<point>:<n>:worker`` only a worker process that gets there kills itself,
+as the out-of-memory killer might, and the build goes on without it. Without the variable
 :func:`point` does nothing but one comparison. The test suite and
 ``benchmarks/faults.py`` kill builds at every point in :data:`POINTS` and
 check that the next build writes exactly what a clean build writes.
@@ -28,8 +30,10 @@ POINTS = (
 )
 
 _WANTED = os.environ.get("DIGEST_FAULT_KILL_AT", "")
-_NAME, _, _COUNT = _WANTED.partition(":")
+_NAME, _, _REST = _WANTED.partition(":")
+_COUNT, _, _WHO = _REST.partition(":")
 _AT = int(_COUNT) if _COUNT.isdigit() else 1
+_WORKER_ONLY = _WHO == "worker"
 _SEEN: dict[str, int] = {}
 _OWNER = os.getpid()  # the process that imported this module: the build's main process
 
@@ -38,8 +42,11 @@ def point(name: str) -> None:
     """Kill this build here, if asked to (see the module's text)."""
     if name != _NAME:
         return
+    worker = os.getpid() != _OWNER
+    if _WORKER_ONLY and not worker:
+        return
     seen = _SEEN[name] = _SEEN.get(name, 0) + 1
     if seen == _AT:
-        if os.getpid() != _OWNER:  # a worker: the build is its parent
+        if worker and not _WORKER_ONLY:  # the build is its parent
             os.kill(os.getppid(), signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)

@@ -15,6 +15,9 @@ import os
 import shutil
 import signal
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from digest import cache as cachemod
 from digest import faults
 from digest.cache import Stamp
 from digest.config import SiteConfig
+from digest.errors import WorkerError
 from digest.content import read_entry
 from digest.model import Entry, forget_packs
 from digest.render import PageSpec, Renderer
@@ -127,17 +131,70 @@ _JOB = None
 _PARENT = 0  # the process that forks the workers
 
 
-def _pool(n: int, job):
+def _pool(n: int, job) -> "_Pool":
     global _JOB, _PARENT
     _JOB = job
     _PARENT = os.getpid()
-    # What the workers inherit stays out of their collector's walks (which
-    # would also copy every page of it).
-    gc.freeze()
-    try:
-        return multiprocessing.get_context("fork").Pool(n, initializer=_start_worker)
-    finally:
-        gc.unfreeze()
+    return _Pool(n)
+
+
+class _Pool:
+    """``n`` forked worker processes; ``map`` fails with :class:`WorkerError` when one dies.
+
+    (``concurrent.futures`` notices a dead worker; ``multiprocessing.Pool``
+    starts another in its place and waits for ever for the dead one's share,
+    so a worker killed by the out-of-memory killer, or by hand, left the build
+    hanging with the site locked.)
+    """
+
+    def __init__(self, n: int) -> None:
+        self.executor = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_start_worker)
+        self.workers: list = []
+
+    def map(self, func, items: list) -> list:
+        before = set(multiprocessing.active_children())
+        # The workers are forked at the first submit: what they inherit stays
+        # out of their collector's walks (which would also copy every page of it).
+        gc.freeze()
+        try:
+            futures = [self.executor.submit(func, item) for item in items]
+        finally:
+            gc.unfreeze()
+        if not self.workers:
+            self.workers = [p for p in multiprocessing.active_children() if p not in before]
+        try:
+            return [future.result() for future in futures]
+        except BrokenProcessPool:
+            # The pool may see the dead worker's pipe close before the kernel has
+            # made it a zombie: wait for the workers that ended and reap them, so
+            # that their exit status is known.
+            ended = wait([p.sentinel for p in self.workers], timeout=5)
+            for worker in self.workers:
+                if worker.sentinel in ended:
+                    worker.join(5)
+            dead = [p.exitcode for p in self.workers if p.exitcode]
+            raise WorkerError(f"a worker process of the build died ({_how(dead[0]) if dead else 'killed'}); "
+                              "nothing was changed in the output folder") from None
+
+    def __enter__(self) -> "_Pool":
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is not None:  # the build failed: the other workers' shares are of no use
+            for worker in self.workers:
+                if worker.exitcode is None:
+                    worker.kill()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _how(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
 
 
 def _start_worker() -> None:

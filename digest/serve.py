@@ -25,7 +25,7 @@ from digest.errors import DigestError, OutputError
 from digest.livereload import BuildState, error_text
 from digest.lock import site_lock
 from digest.serve_http import PreviewHTTPServer
-from digest.watch import QUIET, ChangeQueue, SiteSources, Watcher
+from digest.watch import LONGEST, QUIET, ChangeQueue, SiteSources, Watcher
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class PreviewServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         quiet: float = QUIET,
+        longest: float = LONGEST,
         report: Report | None = None,
         builder_factory: Callable[[SiteConfig], Builder] | None = None,
         wait: bool = True,
@@ -50,7 +51,7 @@ class PreviewServer:
         self._wait = wait  # for another digest process on the site when starting (rebuilds always wait)
         self.host = host
         self.state = BuildState()
-        self.changes = ChangeQueue(quiet=quiet)
+        self.changes = ChangeQueue(quiet=quiet, longest=longest)
         self._port = port
         self._report = report or (lambda line: log.info("%s", line))
         self._overrides = _overrides(config)

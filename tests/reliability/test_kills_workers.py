@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 from pathlib import Path
 
-from reliability_helpers import assert_same_tree, clean_tree, debris, env_with, make_site, run, tree, wait_for
+from reliability_helpers import (
+    assert_same_tree, clean_tree, debris, digest_cmd, env_with, make_site, run, tree, wait_for,
+)
 from test_kills import _processes_on
 
 N = 450  # enough entries for the build to read and render in worker processes
@@ -18,6 +21,25 @@ def test_workers_die_with_a_killed_build(tmp_path: Path) -> None:
     assert done.returncode == -signal.SIGKILL, done.stderr
     wait_for(lambda: not _processes_on(root), "the workers to end", timeout=3)
     assert not (root / "site").exists()
+    run("build", "--root", root)
+    assert debris(root) == []
+    assert_same_tree(tree(root / "site"), clean_tree(root, tmp_path / "clean"))
+
+
+def test_a_killed_worker_fails_the_build_with_one_line(tmp_path: Path) -> None:
+    """A worker killed on its own (as the out-of-memory killer would): the build stops with one
+    line instead of waiting for ever for the dead worker's share, and the site is as it was."""
+    root = make_site(tmp_path / "root", N)
+    run("build", "--root", root)
+    before = tree(root / "site")
+    (root / ".digest-cache" / "manifest.pickle").unlink()  # the next build is a full one, rendered by workers
+    done = subprocess.run(digest_cmd("build", "--root", root), capture_output=True, text=True, timeout=120,
+                          env=env_with(DIGEST_FAULT_KILL_AT="staged:30:worker"), stdin=subprocess.DEVNULL)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == ("error: a worker process of the build died (killed by SIGKILL); "
+                                   "nothing was changed in the output folder"), done.stderr
+    wait_for(lambda: not _processes_on(root), "the other workers to end", timeout=10)
+    assert tree(root / "site") == before
     run("build", "--root", root)
     assert debris(root) == []
     assert_same_tree(tree(root / "site"), clean_tree(root, tmp_path / "clean"))

@@ -109,10 +109,18 @@ def test_vim_style_save_with_backup_is_seen(site: Path, running) -> None:
     assert all(c is None or c == {entry} for c in running.calls)
 
 
-def test_a_burst_of_100_saves_gives_one_or_two_rebuilds(site: Path, running) -> None:
+def test_a_burst_of_100_saves_gives_one_or_two_rebuilds(site: Path, start_server) -> None:
+    # A burst is saves closer together than the quiet window. On a loaded
+    # machine this process may be held up for more than the default 50 ms
+    # between two saves, which then rightly start a rebuild of their own: the
+    # window here is wide enough that only the merging is tested, not the
+    # scheduler (ChangeQueue's own tests cover the window's arithmetic).
+    running = start_server(site, quiet=1.0, longest=60.0)
     entries = [site / "content" / rel for rel in SAMPLE]
+    saved = []
     for i in range(100):
         set_field(entries[i % len(entries)], "title", f'"Burst save {i}"')
+        saved.append(time.monotonic())
         time.sleep(0.005)
     finals = [f"Burst save {i}" for i in range(95, 100)]
 
@@ -123,6 +131,8 @@ def test_a_burst_of_100_saves_gives_one_or_two_rebuilds(site: Path, running) -> 
     running.wait_until(final_state, "the last five titles on the home page")
     running.wait_builds(running.server.state.builds)
     rebuilds = len(running.calls) - 1
-    assert 1 <= rebuilds <= 2, running.calls
+    longest_gap = max(b - a for a, b in zip(saved, saved[1:]))
+    assert 1 <= rebuilds <= 2, (f"{rebuilds} rebuilds; the longest pause between two saves was "
+                                f"{longest_gap:.2f} s", running.calls)
     assert set().union(*running.calls[1:]) == set(entries)
     assert running.server.state.error is None
