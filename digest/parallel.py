@@ -7,7 +7,6 @@ were stored) come back. Bodies and partials travel through pack files.
 """
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import multiprocessing
@@ -25,6 +24,7 @@ from digest import cache as cachemod
 from digest import faults
 from digest.cache import Stamp
 from digest.config import SiteConfig
+from digest.deathsig import die_with
 from digest.errors import WorkerError
 from digest.content import read_entry
 from digest.model import Entry, forget_packs
@@ -153,7 +153,7 @@ class _Pool:
         self.workers: list = []
 
     def map(self, func, items: list) -> list:
-        before = set(multiprocessing.active_children())
+        before = set() if self.workers else set(multiprocessing.active_children())
         # The workers are forked at the first submit: what they inherit stays
         # out of their collector's walks (which would also copy every page of it).
         gc.freeze()
@@ -202,18 +202,11 @@ def _start_worker() -> None:
     had set; they collect garbage even when the main process does not. They
     die with it, so a killed build stops writing at once (and lets go of the
     site's lock, whose file they share)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
-    if os.getppid() != _PARENT:  # it died before the line above
-        os._exit(1)
+    die_with(_PARENT)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.enable()
 
-
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass

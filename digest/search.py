@@ -23,18 +23,18 @@ into ``pagefind/``: a failed run leaves the previous bundle as it was.
 """
 from __future__ import annotations
 
-import ctypes
 import importlib
 import logging
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from digest.deathsig import before_exec
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def index_site(site_dir: Path, *, language: str, glob: str | None = None, binary
         try:
             done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
                                   timeout=timeout, check=False, stdin=subprocess.DEVNULL,
-                                  preexec_fn=_die_with(os.getpid()))
+                                  preexec_fn=before_exec(os.getpid()))
         except subprocess.TimeoutExpired:
             return _failed(f"Pagefind took longer than {timeout:g} s", start)
         except OSError as exc:
@@ -157,30 +157,6 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-try:
-    _prctl = ctypes.CDLL(None, use_errno=True).prctl
-except (OSError, AttributeError):  # pragma: no cover - not Linux
-    _prctl = None
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with(parent: int):
-    """What Pagefind runs before it starts: it gets SIGKILL when the build that
-    started it dies (as the build's worker processes do, digest/parallel.py),
-    so a killed build's index is not written on into a folder the next build
-    clears. (The signal comes when the starting thread ends: ``index_site``
-    waits for Pagefind in that thread.)"""
-    if _prctl is None:  # pragma: no cover - not Linux
-        return None
-
-    def before_exec() -> None:
-        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the build died before the line above
-            os._exit(1)
-
-    return before_exec
 
 
 def _failed(why: str, start: float) -> SearchOutcome:
