@@ -48,6 +48,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -101,6 +102,14 @@ def digest(*args: object, kill_at: str = "") -> Run:
 def start(*args: object) -> subprocess.Popen:
     return subprocess.Popen(_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=_env(), stdin=subprocess.DEVNULL)
+
+
+def finish_all(procs: list[subprocess.Popen]) -> list[tuple[str, str]]:
+    """The output of each process, read side by side: read one after the other, a process
+    whose pipe fills (an ingest's table) would wait for ever on a reader that waits on
+    the other process, which waits on its lock."""
+    with ThreadPoolExecutor(len(procs)) as pool:
+        return list(pool.map(lambda p: p.communicate(timeout=TIMEOUT), procs))
 
 
 def processes_on(root: Path) -> list[int]:
@@ -388,7 +397,7 @@ class Bench:
         root = self.corpus.site(self.corpus.work / "race")
         began = time.perf_counter()
         procs = [start("build", "--root", root), start("build", "--root", root)]
-        outs = [p.communicate(timeout=TIMEOUT) for p in procs]
+        outs = finish_all(procs)
         seconds = time.perf_counter() - began
         codes = [p.returncode for p in procs]
         waited = any("waiting for another digest process" in err for _, err in outs)
@@ -432,7 +441,7 @@ class Bench:
         root = self._ingest_root("ingest-race")
         began = time.perf_counter()
         procs = [start("ingest", scraped, "--root", root), start("ingest", scraped, "--root", root)]
-        outs = [p.communicate(timeout=TIMEOUT) for p in procs]
+        outs = finish_all(procs)
         seconds = time.perf_counter() - began
         written = len(list((root / "content").rglob("*.md")))
         equal = [p.returncode for p in procs] == [0, 0] and tree_hash(root / "content") == want

@@ -2,6 +2,7 @@
 
     python benchmarks/ingest_bench.py [--copies 50]
     python benchmarks/ingest_bench.py --warc 10000 [--dask-files 4]
+    python benchmarks/ingest_bench.py --warc 10000 --image-kib 4096 --no-dask   # a 1 GB archive
 
 Makes ``copies`` variants of every fixture page (distinct titles, so each becomes
 its own entry) in a temporary folder, then times, separately:
@@ -16,7 +17,9 @@ runs the real command, ``digest ingest crawl.warc.gz``, in a fresh process for e
 one worker (``--jobs 1``), every core, and a local Dask cluster (``--dask``, the archive
 split into ``--dask-files`` files, since Dask parses whole files). For each it prints
 pages per second, the peak memory of the largest process, and the load average (the
-machine may be shared: a loaded machine depresses the speedup).
+machine may be shared: a loaded machine depresses the speedup). ``--image-kib K`` makes
+each image response K KiB of incompressible bytes, so that the same pages come in an
+archive of any size (4096: about 1 GB for 10,000 records): memory must not grow with it.
 """
 from __future__ import annotations
 
@@ -63,8 +66,10 @@ def timed(label: str, count: int, func) -> object:
 FIXTURES = PAGES.parent
 
 
-def make_crawl(folder: Path, records: int, files: int = 1) -> list[Path]:
-    """Crawl archives of ``records`` records in all, split into ``files`` gzipped WARCs."""
+def make_crawl(folder: Path, records: int, files: int = 1, image_kib: int = 2) -> list[Path]:
+    """Crawl archives of ``records`` records in all, split into ``files`` gzipped WARCs;
+    each image ``image_kib`` KiB of random (incompressible) bytes."""
+    import random
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -87,7 +92,8 @@ def make_crawl(folder: Path, records: int, files: int = 1) -> list[Path]:
             writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""), http_headers=request))
             kind = (n // 2) % 20
             if kind == 3:
-                record = writer.create_warc_record(url, "response", payload=io.BytesIO(b"\x89PNG" + b"\0" * 2000),
+                image = b"\x89PNG" + random.Random(n).randbytes(image_kib * 1024)
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(image),
                                                    http_headers=http("200 OK", "image/png"))
             elif kind == 7:
                 record = writer.create_warc_record(url, "response", payload=io.BytesIO(b"var a = 1;" * 100),
@@ -134,15 +140,15 @@ def run_ingest(inputs: list[Path], options: list[str]) -> tuple[float, float, st
         return float(seconds), int(peak_kib) / 1024, summary
 
 
-def crawl_bench(records: int, dask_files: int) -> None:
+def crawl_bench(records: int, dask_files: int, image_kib: int = 2, dask: bool = True) -> None:
     from digest.ingest.pool import default_jobs
 
     cores = default_jobs()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        [crawl] = make_crawl(folder, records)
+        [crawl] = make_crawl(folder, records, image_kib=image_kib)
         pages = sum(1 for n in range(0, records, 2) if (n // 2) % 20 not in (3, 7, 11, 15))
-        print(f"crawl: {records} records, {pages} pages, {crawl.stat().st_size / 1e6:.1f} MB gzipped")
+        print(f"crawl: {records} records, {pages} pages, {crawl.stat().st_size / 1e6:,.1f} MB gzipped")
         runs = [("1 worker", [crawl], ["--jobs", "1"]), (f"{cores} workers", [crawl], ["--jobs", str(cores)])]
         one = None
         for label, inputs, options in runs:
@@ -150,13 +156,15 @@ def crawl_bench(records: int, dask_files: int) -> None:
             one = one or seconds
             print(f"{label:<22} {seconds:7.1f} s  {pages / seconds:7.1f} pages/s  {one / seconds:4.2f}x  "
                   f"peak {peak:5.0f} MiB  load {os.getloadavg()[0]:.1f}  ({summary})")
-        (folder / "parts").mkdir()
-        parts = make_crawl(folder / "parts", records, dask_files)
+        if not dask:
+            return
         try:
             from distributed import LocalCluster
         except ImportError:
             print("dask: not installed (pip install 'digest[cluster]')")
             return
+        (folder / "parts").mkdir()
+        parts = make_crawl(folder / "parts", records, dask_files, image_kib)
         with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
             seconds, peak, summary = run_ingest(parts, ["--dask", cluster.scheduler_address])
             with cluster.get_client() as client:
@@ -177,10 +185,12 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=50, help="variants of each fixture page (default 50)")
     parser.add_argument("--warc", type=int, metavar="RECORDS", help="benchmark a crawl archive of this many records")
     parser.add_argument("--dask-files", type=int, default=4, help="files the crawl is split into for Dask (default 4)")
+    parser.add_argument("--image-kib", type=int, default=2, help="size of each image response in the crawl (default 2)")
+    parser.add_argument("--no-dask", action="store_true", help="leave out the run through a local Dask cluster")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     if args.warc:
-        crawl_bench(args.warc, args.dask_files)
+        crawl_bench(args.warc, args.dask_files, args.image_kib, not args.no_dask)
         return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
