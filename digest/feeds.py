@@ -88,7 +88,7 @@ def feed_pair(
         if summary:
             fe.summary(summary)
         if full:
-            fe.content(cut_html(entry.body_html, CONTENT_LIMIT, link), type="html")
+            fe.content(cut_html(entry.body_html, CONTENT_LIMIT, link, words.whole_entry()), type="html")
         if entry.source:
             fe.source(url=entry.source_url or link, title=entry.source)
         texts.append((fe, item_title, summary))
@@ -120,16 +120,16 @@ def cut_text(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def cut_html(fragment: str, limit: int, link: str) -> str:
+def cut_html(fragment: str, limit: int, link: str, words: str = "The whole entry is on the digest.") -> str:
     """Sanitised HTML, or its first ``limit`` characters (cut between blocks, the
-    open elements closed) and a link to the whole entry."""
+    open elements closed) and a link to the whole entry, which says ``words``."""
     if len(fragment) <= limit:
         return fragment
     head = fragment[:limit]
     block = head.rfind("\n")
     if block > limit // 2:  # Markdown puts each block on a line of its own
         head = head[:block]
-    return sanitize(head) + f'\n<p><a href="{escape(link)}">The whole entry is on the digest.</a></p>'
+    return sanitize(head) + f'\n<p><a href="{escape(link)}">{escape(words)}</a></p>'
 
 
 def _edition_item(fg: FeedGenerator, edition, config: SiteConfig, words) -> tuple:

@@ -371,6 +371,10 @@ class Language:
     def other_news(self) -> str:
         return self.gettext("Other news")
 
+    def whole_entry(self) -> str:
+        """The link under a body cut short in a feed."""
+        return self.gettext("The whole entry is on the digest.")
+
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]

@@ -142,3 +142,19 @@ def test_a_huge_entry_is_cut_in_feeds_and_whole_on_its_page(tmp_path: Path) -> N
         assert paragraphs[0] in content and paragraphs[-1] not in content
         assert content.count("<p>") == content.count("</p>")  # cut between paragraphs, nothing left open
         assert content.rstrip().endswith(f'<a href="{item.link}">The whole entry is on the digest.</a></p>')
+
+
+@pytest.mark.parametrize("lang, words", [("ru", "Полный текст записи — на сайте дайджеста."),
+                                         ("kk", "Жазбаның толық мәтіні дайджест сайтында.")])
+def test_the_link_under_a_cut_body_is_in_the_feeds_language(tmp_path: Path, lang: str, words: str) -> None:
+    root = _site(tmp_path)
+    with (root / "digest.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f'language = "{lang}"\n')
+    body = "\n\n".join(f"Абзац {i} длинной страницы о подсчёте голосов." for i in range(5_000))
+    _entry(root, "long.md", f"---\ntitle: Длинная запись\ndate: 2024-03-02T10:00:00+05:00\n---\n{body}\n")
+    build(load_config(root))
+    for name in ("feed.xml", "rss.xml"):
+        feed = feedparser.parse((root / "site" / name).read_bytes())
+        assert feed.feed.language == lang
+        content = feed.entries[0].content[0].value
+        assert content.rstrip().endswith(f'<a href="{feed.entries[0].link}">{words}</a></p>'), content[-200:]
