@@ -20,6 +20,9 @@ pages per second, the peak memory of the largest process, and the load average (
 machine may be shared: a loaded machine depresses the speedup). ``--image-kib K`` makes
 each image response K KiB of incompressible bytes, so that the same pages come in an
 archive of any size (4096: about 1 GB for 10,000 records): memory must not grow with it.
+``--page-kib K`` puts every page inside K KiB of invented site chrome (``page_chrome.py``),
+the size of real news pages (80 is the median of trafilatura's held-out pages), since the
+fixture pages alone (1–3 KB) cost little to parse and measure mostly the writing process.
 """
 from __future__ import annotations
 
@@ -66,10 +69,13 @@ def timed(label: str, count: int, func) -> object:
 FIXTURES = PAGES.parent
 
 
-def make_crawl(folder: Path, records: int, files: int = 1, image_kib: int = 2) -> list[Path]:
+def make_crawl(folder: Path, records: int, files: int = 1, image_kib: int = 2, page_kib: int = 0) -> list[Path]:
     """Crawl archives of ``records`` records in all, split into ``files`` gzipped WARCs;
-    each image ``image_kib`` KiB of random (incompressible) bytes."""
+    each image ``image_kib`` KiB of random (incompressible) bytes; with ``page_kib``, each
+    page an HTML page inside that much invented site chrome (``page_chrome``)."""
     import random
+
+    from page_chrome import as_news_page
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -107,8 +113,13 @@ def make_crawl(folder: Path, records: int, files: int = 1, image_kib: int = 2) -
                                                       http_headers=http("200 OK", "text/html"))
             else:
                 i = n % len(pages)
-                body = pages[i].read_bytes().replace(titles[i], titles[i] + b" (fetch %d)" % n)
-                media = "text/html; charset=utf-8" if pages[i].suffix == ".html" else "text/plain; charset=utf-8"
+                title = titles[i] + b" (fetch %d)" % n
+                body = pages[i].read_bytes().replace(titles[i], title)
+                is_html = pages[i].suffix == ".html"
+                if page_kib:
+                    body = as_news_page(body, None if is_html else title.decode(), page_kib, n)
+                    is_html = True
+                media = "text/html; charset=utf-8" if is_html else "text/plain; charset=utf-8"
                 record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                                    http_headers=http("200 OK", media))
             writer.write_record(record)
@@ -120,13 +131,14 @@ def make_crawl(folder: Path, records: int, files: int = 1, image_kib: int = 2) -
 
 
 _MEASURE = """
-import resource, subprocess, sys, time
+import re, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(seconds, peak, done.returncode)
-print(done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "")
+# the summary ("4000 pages: 4000 written"), not the outlets.toml hint printed after it
+print(next((line for line in reversed(done.stdout.splitlines()) if re.match(r"\\d+ [a-z ]+: ", line)), ""))
 """
 
 
@@ -140,13 +152,13 @@ def run_ingest(inputs: list[Path], options: list[str]) -> tuple[float, float, st
         return float(seconds), int(peak_kib) / 1024, summary
 
 
-def crawl_bench(records: int, dask_files: int, image_kib: int = 2, dask: bool = True) -> None:
+def crawl_bench(records: int, dask_files: int, image_kib: int = 2, dask: bool = True, page_kib: int = 0) -> None:
     from digest.ingest.pool import default_jobs
 
     cores = default_jobs()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        [crawl] = make_crawl(folder, records, image_kib=image_kib)
+        [crawl] = make_crawl(folder, records, image_kib=image_kib, page_kib=page_kib)
         pages = sum(1 for n in range(0, records, 2) if (n // 2) % 20 not in (3, 7, 11, 15))
         print(f"crawl: {records} records, {pages} pages, {crawl.stat().st_size / 1e6:,.1f} MB gzipped")
         runs = [("1 worker", [crawl], ["--jobs", "1"]), (f"{cores} workers", [crawl], ["--jobs", str(cores)])]
@@ -164,7 +176,7 @@ def crawl_bench(records: int, dask_files: int, image_kib: int = 2, dask: bool = 
             print("dask: not installed (pip install 'digest[cluster]')")
             return
         (folder / "parts").mkdir()
-        parts = make_crawl(folder / "parts", records, dask_files, image_kib)
+        parts = make_crawl(folder / "parts", records, dask_files, image_kib, page_kib)
         with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
             seconds, peak, summary = run_ingest(parts, ["--dask", cluster.scheduler_address])
             with cluster.get_client() as client:
@@ -186,11 +198,13 @@ def main() -> None:
     parser.add_argument("--warc", type=int, metavar="RECORDS", help="benchmark a crawl archive of this many records")
     parser.add_argument("--dask-files", type=int, default=4, help="files the crawl is split into for Dask (default 4)")
     parser.add_argument("--image-kib", type=int, default=2, help="size of each image response in the crawl (default 2)")
+    parser.add_argument("--page-kib", type=int, default=0,
+                        help="make every page an HTML page in about this many KiB of site chrome, as real pages are (e.g. 80)")
     parser.add_argument("--no-dask", action="store_true", help="leave out the run through a local Dask cluster")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     if args.warc:
-        crawl_bench(args.warc, args.dask_files, args.image_kib, not args.no_dask)
+        crawl_bench(args.warc, args.dask_files, args.image_kib, not args.no_dask, args.page_kib)
         return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
