@@ -508,8 +508,8 @@ def render(draft: Draft, *, slug: str, source_name: str) -> str:
     return text[:at] + digest + text[at + len(HASH_PLACEHOLDER) :]
 
 
-def check_round_trip(text: str, draft: Draft, slug: str) -> None:
-    """The written front matter must read back with the same values."""
+def check_round_trip(text: str, draft: Draft, slug: str) -> dict:
+    """The written front matter must read back with the same values; returns it, as read."""
     meta = read_front_matter(text)
     expected = dict(draft.meta)
     if slug != draft.title_slug:
@@ -518,6 +518,7 @@ def check_round_trip(text: str, draft: Draft, slug: str) -> None:
         raise IngestError("internal error: the entry's front matter does not read back the same")
     if not is_pristine(text, meta):
         raise IngestError("internal error: the entry's sha256 does not match its text")
+    return meta
 
 
 # ---------------------------------------------------------------- atomic files
@@ -630,10 +631,10 @@ class EntryWriter:
         base = draft.title_slug
         for slug, path in free_slugs(self.index, folder, draft.when, base):
             text = render(draft, slug=slug, source_name=source_name)
-            self._check(text, draft, slug, path)
+            meta = self._check(text, draft, slug, path)
             if not self.dry_run and not create_new(path, text):
                 continue  # created meanwhile by someone else: try the next name
-            self._remember(ExistingEntry(path, text, read_front_matter(text)))
+            self._remember(ExistingEntry(path, text, meta))
             reason = "new entry" if slug == base else f"new entry (the slug {base!r} was taken)"
             return outcome(Status.WRITTEN, path, reason)
         raise AssertionError("unreachable: free_slugs raises when it runs out")
@@ -659,13 +660,13 @@ class EntryWriter:
         if why and not self.force:
             status = Status.DUPLICATE if stamp is not None and pristine else Status.KEPT
             return outcome(status, path, f"{why}: left alone (use --force to overwrite)")
-        self._check(text, draft, kept_slug, path)
+        written = self._check(text, draft, kept_slug, path)
         if not self.dry_run:
             current = path.read_bytes().decode("utf-8-sig", errors="replace")
             if current != entry.text:
                 return outcome(Status.KEPT, path, "the entry changed while ingesting: left alone")
             replace_file(path, text)
-        self._remember(ExistingEntry(path, text, read_front_matter(text)))
+        self._remember(ExistingEntry(path, text, written))
         if why:
             return outcome(Status.OVERWRITTEN, path, f"{why}: overwritten (--force)")
         return outcome(Status.UPDATED, path, "re-ingested: the entry was regenerated")
@@ -676,7 +677,10 @@ class EntryWriter:
         if self.dry_run:
             self.index.planned[entry.path] = entry
 
-    def _check(self, text: str, draft: Draft, slug: str, path: Path) -> None:
-        check_round_trip(text, draft, slug)
+    def _check(self, text: str, draft: Draft, slug: str, path: Path) -> dict:
+        """The entry's front matter as read back (the text refused if it does not read back
+        the same, or if ``validate`` refuses it)."""
+        meta = check_round_trip(text, draft, slug)
         if self.validate is not None:
             self.validate(text, path)
+        return meta
