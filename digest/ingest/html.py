@@ -27,6 +27,7 @@ from digest.ingest.dates import PageDate, date_in_url, find_date, url_date_warni
 from digest.ingest.facts import PageFacts
 from digest.ingest.fields import credited_outlet
 from digest.ingest.html_body import clean_blocks
+from digest.ingest.html_links import absolute_links
 from digest.ingest.html_markdown import HEADING, PARAGRAPH, article_blocks, blocks_markdown
 from digest.ingest.lines import caption_credit, clean_author, collapse
 from digest.ingest.metadata import PageMeta, page_metadata
@@ -235,8 +236,10 @@ def _outlet(facts: PageFacts, meta: PageMeta, doc, source_line: str | None, titl
         facts.outlet, facts.outlet_from = cues[0]
 
 
-def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> PageFacts:
-    """Read an HTML page into ``PageFacts``."""
+def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary,
+                 address: str | None = None) -> PageFacts:
+    """Read an HTML page into ``PageFacts``; ``address`` is where the page was fetched
+    from, when known (a crawl's URL, ``--source-url``)."""
     from trafilatura import bare_extraction, load_html
 
     facts = PageFacts()
@@ -245,9 +248,11 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Pa
         facts.warnings.append("no article text found")
         return facts
     meta = page_metadata(tree)
+    # relative links resolve against the page's <base>, else where it was fetched, else its canonical
+    absolute_links(tree, address or meta.url)
     doc = bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=True,
-                          include_images=False, include_formatting=False, include_links=False,
-                          deduplicate=False, url=meta.url)
+                          include_images=False, include_formatting=False, include_links=True,
+                          deduplicate=False, url=meta.url or address)
     facts.source_url = meta.url or (doc.url if doc is not None else None) or None
     facts.language = meta.language
     blocks = article_blocks(doc.body, facts.source_url) if doc is not None and doc.body is not None else []
