@@ -16,7 +16,8 @@ text dump would be (``lines.classify_line``), but only these rules remove it:
     outlet cue, the tags, the author), not sentences of the story.
 ``date line`` and ``byline``
     a block that is only a date (``19 March 2023, 12:05``) or ``By …``: the page's
-    date and author, read into those fields.
+    date and author, read into those fields (and whether the date stood above the
+    story's first paragraph or below it).
 ``site chrome``
     a block holding a phrase ``outlets.toml`` lists as chrome (``Subscribe to
     our…``, ``All rights reserved``) or that is one of its chrome lines
@@ -27,6 +28,11 @@ text dump would be (``lines.classify_line``), but only these rules remove it:
     a heading that closes an article (``Related news``, ``Comments``) and the list
     or short lines right below it: other stories.
 
+A caption's date (``Фото: Дана Оспан, 19.03.2023``) is read as it is removed; a
+credit line at the top or the bottom of the article (``Новости Zakon.kz от
+20.11.2022 04:00``: at most 16 words, not ending as a sentence, holding a full date) stays
+in the body, and its date is read.
+
 Quotes, tables and code are never touched. The text-dump rule that keeps only
 the longest run of prose has no place here: the HTML already says where
 paragraphs, headings and lists are, so a subheading or a name on its own line
@@ -36,9 +42,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digest.ingest.dates import DateMatch
+from digest.ingest.dates import DateMatch, find_date
 from digest.ingest.html_markdown import HEADING, ITEM, PARAGRAPH, Block
-from digest.ingest.lines import BYLINE, CAPTION, CHROME, DATE, LABEL, STOP, caption_credit, classify_line
+from digest.ingest.lines import (
+    BYLINE,
+    CAPTION,
+    CHROME,
+    DATE,
+    LABEL,
+    STOP,
+    caption_credit,
+    classify_line,
+    ends_sentence,
+)
 from digest.ingest.outlets import OutletKnowledge
 
 CAPTION_RULE = "caption"
@@ -88,6 +104,9 @@ class CleanBody:
     tags_line: str | None = None
     source_line: str | None = None
     date: DateMatch | None = None
+    date_below: bool = False  # the date line came after the story's first paragraph
+    credit_date: DateMatch | None = None  # from a caption or a credit line
+    credit_text: str | None = None
     copyright_owner: str | None = None
 
     def warnings(self) -> list[str]:
@@ -115,10 +134,35 @@ def clean_blocks(blocks: list[Block], k: OutletKnowledge) -> CleanBody:
             continue
         if rule is not None:
             result.removed.append(Removal(rule, (block,)))
+            if rule == CAPTION_RULE:
+                _credit_date(result, block.text, caption=True)
         else:
             result.blocks.append(block)
         i += 1
+    _edge_credit_dates(result)
     return result
+
+
+_CREDIT_WORDS = 16
+
+
+def _credit_date(result: CleanBody, text: str, *, caption: bool = False) -> None:
+    """The date of a caption, or of a credit line (short, not a sentence), if it holds one."""
+    if result.credit_date is not None:
+        return
+    words = len(text.split())
+    if not caption and (words > _CREDIT_WORDS or ends_sentence(text)):
+        return
+    found = find_date(text)
+    if found is not None:
+        result.credit_date, result.credit_text = found, text
+
+
+def _edge_credit_dates(result: CleanBody) -> None:
+    """A credit line among the first two or the last two blocks kept."""
+    paragraphs = [b for b in result.blocks if b.kind == PARAGRAPH]
+    for block in paragraphs[:2] + paragraphs[-2:][::-1]:
+        _credit_date(result, block.text)
 
 
 def _listed_below_heading(block: Block) -> bool:
@@ -145,14 +189,16 @@ def _rule(line, block: Block, k: OutletKnowledge, result: CleanBody) -> str | No
             if result.author_line is None and line.value:
                 result.author_line, result.author_label = line.value, True
         return FIELD_RULE
+    below = any(b.kind == PARAGRAPH for b in result.blocks)
     if role == DATE:
-        result.date = result.date or line.date
+        if result.date is None:
+            result.date, result.date_below = line.date, below
         return DATE_RULE
     if role == BYLINE:
         if result.author_line is None:
             result.author_line = line.value
         if result.date is None and line.date is not None:
-            result.date = line.date
+            result.date, result.date_below = line.date, below
         return BYLINE_RULE
     if role == CHROME and kind == "footer":
         result.copyright_owner = result.copyright_owner or line.value

@@ -43,8 +43,8 @@ def absolute_links(tree, page_url: str | None) -> str | None:
         return None
     for a in tree.iter("a"):
         href = a.get("href")
-        if not href:
-            continue
+        if not href or href.startswith(("https://", "http://")):
+            continue  # nothing to resolve (most links of a page)
         href = href.strip()
         try:
             scheme = urlsplit(href).scheme.lower()
