@@ -31,7 +31,7 @@ from digest.ingest.html_links import absolute_links
 from digest.ingest.html_markdown import HEADING, PARAGRAPH, article_blocks, blocks_markdown
 from digest.ingest.lines import BYLINE, DATE, STOP, caption_credit, classify_line, clean_author, collapse
 from digest.ingest.metadata import PageMeta, page_metadata
-from digest.ingest.outlet_cues import copyright_owner
+from digest.ingest.outlet_cues import copyright_owner, cue_outlet
 from digest.ingest.outlets import OutletKnowledge, fold
 from digest.ingest.tags import TagVocabulary, split_tags
 
@@ -290,14 +290,60 @@ def _footer_copyright(tree) -> str | None:
     return None
 
 
+_HEADER_CLASS = re.compile(r"(?<![a-z])(?:header|masthead|branding|site-?title)(?![a-z])", re.IGNORECASE)
+_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "img", "br", "abbr", "time", "sup", "sub",
+                     "font", "u", "mark", "cite", "q", "bdi"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "form", "select"})
+
+
+def _lines(region, out: list[str]) -> None:
+    """The page's lines in ``region`` as a reader sees them: the text of each outermost
+    element that holds only inline markup (a menu ``<a>…</a> | <a>…</a>`` is one line)."""
+    for el in region:
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
+            continue
+        if all(isinstance(c.tag, str) and c.tag in _INLINE or not isinstance(c.tag, str) for c in el.iter()
+               if c is not el):
+            text = collapse(el.text_content())
+            if text and len(text) <= 200:
+                out.append(text)
+        else:
+            _lines(el, out)
+
+
+def _page_cue(tree, k: OutletKnowledge) -> tuple[str, str] | None:
+    """The cues a text dump's lines give (``outlet_cues.cue_outlet``: a masthead, ``More
+    from …``, a brand printed in the header and again below), read from the page's
+    header (``<header>``, a ``header``/``masthead`` block) and what follows the article
+    (``<footer>``, a ``footer`` block, the headings outside the article)."""
+    header: list[str] = []
+    tail: list[str] = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
+            continue
+        if el.tag == "header" or (el.tag in ("div", "section") and _HEADER_CLASS.search(_marker(el))):
+            if not any(a.tag in ("header", "article") for a in el.iterancestors()):
+                _lines([el], header)
+        elif el.tag == "footer" or (el.tag in ("div", "section") and "footer" in _marker(el).lower()):
+            if not any(a.tag == "footer" or "footer" in _marker(a).lower() for a in el.iterancestors()):
+                _lines([el], tail)
+        elif el.tag in _HEADINGS and not any(a.tag in ("article", "header") for a in el.iterancestors()):
+            tail.append(collapse(el.text_content()))
+    if not header and not tail:
+        return None
+    return cue_outlet(header, tail, k)
+
+
 def _outlet(facts: PageFacts, meta: PageMeta, doc, source_line: str | None, title_suffix: str | None,
             tree, k: OutletKnowledge) -> None:
     """The agency of the dateline, a ``Source:`` line, an attribution in the text; else the
     site as the page names it: a known outlet among its names first, else the first name."""
     if credited_outlet(facts, facts.agency, [source_line] if source_line else [], k)[0]:
         return
+    page_cue = _page_cue(tree, k) or (None, None)
     cues = [(meta.site_name, meta.site_from), (title_suffix, "title"), (_footer_copyright(tree), "copyright"),
-            (doc.sitename if doc is not None else None, "site")]
+            page_cue, (doc.sitename if doc is not None else None, "site")]
     cues = [(collapse(name), cue) for name, cue in cues if name and collapse(name)]
     for name, cue in cues:
         outlet = k.outlet_named(name) or k.outlet_in(name)
