@@ -367,6 +367,17 @@ def _outlet(facts: PageFacts, meta: PageMeta, doc, source_line: str | None, titl
 _DATE_PARAMS_MARKED = {"original_date": True, "extensive_search": False}
 
 
+def _page_url(doc, tree) -> str | None:
+    """trafilatura's address of the page, unless it is only the ``<base href>`` (which it
+    takes for one): a base is where links resolve, often the site's root, and two pages
+    with one ``source_url`` would be taken for the same article."""
+    url = doc.url if doc is not None else None
+    if not url:
+        return None
+    bases = [(b.get("href") or "").strip().rstrip("/") for b in tree.iter("base")]
+    return None if bases and url.rstrip("/") == bases[0] else url
+
+
 def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary,
                  address: str | None = None) -> PageFacts:
     """Read an HTML page into ``PageFacts``; ``address`` is where the page was fetched
@@ -385,7 +396,7 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary,
                           include_images=False, include_formatting=False, include_links=True,
                           deduplicate=False, url=meta.url or address,
                           date_extraction_params=_DATE_PARAMS_MARKED if meta.published else None)
-    facts.source_url = meta.url or (doc.url if doc is not None else None) or None
+    facts.source_url = meta.url or address or _page_url(doc, tree)
     facts.language = meta.language
     blocks = article_blocks(doc.body, facts.source_url) if doc is not None and doc.body is not None else []
     site_names = [n for n in (meta.site_name, doc.sitename if doc else None, doc.hostname if doc else None) if n]

@@ -139,3 +139,15 @@ def test_source_url_names_one_page(tmp_path: Path, capsys, command, extra, messa
         argv += ["--root", str(tmp_path / "site")]
     assert main(argv) != 0
     assert message in capsys.readouterr().err
+
+
+def test_a_base_href_is_not_the_pages_address(tmp_path: Path, capsys):
+    """trafilatura takes ``<base href>`` for the page's address; a base is often the site's
+    root, and two pages with one ``source_url`` would be one article to ``digest ingest``."""
+    html = page(f"<p>{STORY}</p>", head="<base href='https://vesti.example/'>")
+    assert parse_html(html, "base.html").source_url is None
+    saved = tmp_path / "based.html"
+    saved.write_text(html, encoding="utf-8")
+    url = "https://vesti.example/politics/2030/05/04/stations.html"
+    assert main(["parse", "--json", "--source-url", url, str(saved)]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["source_url"] == url
