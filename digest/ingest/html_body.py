@@ -24,6 +24,10 @@ text dump would be (``lines.classify_line``), but only these rules remove it:
     (``Share``, ``Advertisement``); a copyright line (``© 2023 Outlet``); a
     paragraph or list item made of menu words (``Home``, ``News | Politics``:
     navigation; a subheading of such a word is kept).
+``link line``
+    a paragraph that is one short link and nothing else (at most 6 words, not a
+    sentence: ``Back to top``, ``Zurück zur Übersicht``, ``Zum Newsletter anmelden``):
+    the site's navigation, which trafilatura keeps once it is asked for links.
 ``closing section``
     a heading that closes an article (``Related news``, ``Comments``) and the list
     or short lines right below it: other stories.
@@ -64,6 +68,8 @@ DATE_RULE = "date line"
 BYLINE_RULE = "byline"
 CHROME_RULE = "site chrome"
 CLOSING_RULE = "closing section"
+LINK_RULE = "link line"
+_LINK_WORDS = 6
 
 _SHORT_WORDS = 16  # a line below a closing heading that is a headline, not a paragraph
 _CAPTION_WORDS = 40
@@ -205,4 +211,7 @@ def _rule(line, block: Block, k: OutletKnowledge, result: CleanBody) -> str | No
         return CHROME_RULE
     if k.is_chrome(block.text) or (block.kind != HEADING and k.is_menu(block.text)):
         return CHROME_RULE
+    if (block.kind == PARAGRAPH and block.link_only and len(block.text.split()) <= _LINK_WORDS
+            and not ends_sentence(block.text)):
+        return LINK_RULE
     return None

@@ -151,3 +151,21 @@ def test_a_base_href_is_not_the_pages_address(tmp_path: Path, capsys):
     url = "https://vesti.example/politics/2030/05/04/stations.html"
     assert main(["parse", "--json", "--source-url", url, str(saved)]) == 0
     assert json.loads(capsys.readouterr().out)[0]["source_url"] == url
+
+
+def test_a_paragraph_that_is_one_short_link_is_navigation():
+    html = page(f"<p>{STORY} The <a href='/list'>full list</a> is online.</p>"
+                "<p><a href='/politics'>Back to the politics desk</a></p>"
+                "<p><a href='/newsletter'>Get our newsletter</a></p>",
+                head="<link rel='canonical' href='https://vesti.example/politics/a'>")
+    article = parse_html(html, "nav.html")
+    assert not any("politics desk" in p or "newsletter" in p for p in article.body)
+    assert "[full list](https://vesti.example/list)" in article.markdown
+    assert article.body[-1] == MORE
+
+
+def test_a_link_that_is_a_sentence_stays():
+    html = page("<p><a href='/report'>The commission's report on the December vote lists every station.</a></p>"
+                f"<p>{STORY}</p>", head="<link rel='canonical' href='https://vesti.example/politics/a'>")
+    article = parse_html(html, "sentence.html")
+    assert article.body[0] == "The commission's report on the December vote lists every station."
