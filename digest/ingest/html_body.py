@@ -27,7 +27,9 @@ text dump would be (``lines.classify_line``), but only these rules remove it:
 ``link line``
     a paragraph that is one short link and nothing else (at most 6 words, not a
     sentence: ``Back to top``, ``Zurück zur Übersicht``, ``Zum Newsletter anmelden``):
-    the site's navigation, which trafilatura keeps once it is asked for links.
+    the site's navigation, which trafilatura keeps once it is asked for links. A
+    link shown as its address (``www.petition.example``, ``desk@…``) is a reference
+    the story gives, and stays.
 ``closing section``
     a heading that closes an article (``Related news``, ``Comments``) and the list
     or short lines right below it: other stories.
@@ -44,6 +46,7 @@ is part of the story.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from digest.ingest.dates import DateMatch, find_date
@@ -70,6 +73,7 @@ CHROME_RULE = "site chrome"
 CLOSING_RULE = "closing section"
 LINK_RULE = "link line"
 _LINK_WORDS = 6
+_ADDRESS = re.compile(r"://|www\.|@|\.[a-z]{2,6}(?:/|$)", re.IGNORECASE)  # a link shown as its address
 
 _SHORT_WORDS = 16  # a line below a closing heading that is a headline, not a paragraph
 _CAPTION_WORDS = 40
@@ -212,6 +216,6 @@ def _rule(line, block: Block, k: OutletKnowledge, result: CleanBody) -> str | No
     if k.is_chrome(block.text) or (block.kind != HEADING and k.is_menu(block.text)):
         return CHROME_RULE
     if (block.kind == PARAGRAPH and block.link_only and len(block.text.split()) <= _LINK_WORDS
-            and not ends_sentence(block.text)):
+            and not ends_sentence(block.text) and not _ADDRESS.search(block.text)):
         return LINK_RULE
     return None

@@ -164,6 +164,20 @@ def test_a_paragraph_that_is_one_short_link_is_navigation():
     assert article.body[-1] == MORE
 
 
+def test_a_link_shown_as_its_address_stays():
+    from lxml import etree
+
+    from digest.ingest.html_body import clean_blocks
+    from digest.ingest.html_markdown import article_blocks
+    from digest.ingest.outlets import load_outlets
+
+    tree = etree.fromstring(f"<body><p>{STORY}</p><p><ref target='https://petition.example/s'>"
+                            "www.petition.example/s</ref></p><p><ref target='https://vesti.example/'>Back to "
+                            "the front page</ref></p></body>")
+    kept = [b.text for b in clean_blocks(article_blocks(tree), load_outlets(None)).blocks]
+    assert kept == [STORY, "www.petition.example/s"]
+
+
 def test_a_link_that_is_a_sentence_stays():
     html = page("<p><a href='/report'>The commission's report on the December vote lists every station.</a></p>"
                 f"<p>{STORY}</p>", head="<link rel='canonical' href='https://vesti.example/politics/a'>")
