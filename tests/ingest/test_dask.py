@@ -24,7 +24,7 @@ def cluster():
 def ingest(root: Path, inputs: list[str], options: list[str], capsys) -> tuple[int, list[str], list[str]]:
     """Exit status, the table's rows (the site folder's name left out) and the lines under it."""
     code = main(["ingest", *inputs, "--root", str(root), "--topic", "elections", *options])
-    lines = capsys.readouterr().out.replace(f"/{root.name}/content/", "/ROOT/content/").splitlines()
+    lines = capsys.readouterr().out.replace(f"/{root.name}/", "/ROOT/").splitlines()
     rows = [line for line in lines if "│" in line]
     return code, rows, [line for line in lines if "│" not in line and line[:1] not in "┏┡└"]
 
