@@ -7,6 +7,11 @@ Prints pages per second. Target for text dumps: 1,000 pages/s or more.
 
     python benchmarks/parse_bench.py               # 3000 text pages
     python benchmarks/parse_bench.py --pages 10000 --html 300
+    python benchmarks/parse_bench.py --pages 0 --html-from /tmp/trafilatura/tests/eval --limit 200
+
+``--html-from DIR`` times real pages (the ``*.html`` files of DIR, e.g. the pages of
+trafilatura's evaluation set; read where they are, never copied into digest) and
+prints the CPU milliseconds a page, and how many pages the markup alone dates.
 """
 from __future__ import annotations
 
@@ -72,6 +77,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=3000, help="text pages to parse (default 3000)")
     parser.add_argument("--html", type=int, default=0, help="HTML pages to parse as well (default 0)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--html-from", type=Path, metavar="DIR", help="also time the *.html pages of DIR")
+    parser.add_argument("--limit", type=int, default=0, help="with --html-from: the first N pages only")
     args = parser.parse_args()
     pin_to_one_core()
     rng = random.Random(args.seed)
@@ -79,17 +86,8 @@ def main() -> None:
                for p in sorted((FIXTURES / d).glob("*.txt"))]
     pages = [variant(rng.choice(sources), rng) for _ in range(args.pages)]
     load_outlets(), load_vocabulary()  # data files are read once, outside the timing
-    parse_text(pages[0], "warm-up")
-
-    start, cpu_start = time.perf_counter(), time.process_time()
-    results = [parse_text(page, f"page{i}.txt") for i, page in enumerate(pages)]
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    with_body = sum(bool(a.body) for a in results)
-    with_title = sum(bool(a.title) for a in results)
-    # CPU time is what one core spends; wall time also counts waiting for the core on a busy machine
-    print(f"text dumps: {len(pages)} pages, {len(pages) / cpu:,.0f} pages/s of CPU time "
-          f"({1000 * cpu / len(pages):.2f} ms a page); wall clock {len(pages) / elapsed:,.0f} pages/s; "
-          f"title found in {with_title}, body in {with_body}")
+    if pages:
+        time_text_pages(pages)
 
     if args.html:
         html = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "html").glob("*.html"))]
@@ -100,6 +98,49 @@ def main() -> None:
             parse_html(doc, f"page{i}.html")
         cpu = time.process_time() - cpu_start
         print(f"HTML pages: {len(docs)} pages, {len(docs) / cpu:,.0f} pages/s of CPU time")
+
+    if args.html_from:
+        time_real_pages(args.html_from, args.limit)
+
+
+def time_text_pages(pages: list[str]) -> None:
+    parse_text(pages[0], "warm-up")
+    start, cpu_start = time.perf_counter(), time.process_time()
+    results = [parse_text(page, f"page{i}.txt") for i, page in enumerate(pages)]
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    with_body = sum(bool(a.body) for a in results)
+    with_title = sum(bool(a.title) for a in results)
+    # CPU time is what one core spends; wall time also counts waiting for the core on a busy machine
+    print(f"text dumps: {len(pages)} pages, {len(pages) / cpu:,.0f} pages/s of CPU time "
+          f"({1000 * cpu / len(pages):.2f} ms a page); wall clock {len(pages) / elapsed:,.0f} pages/s; "
+          f"title found in {with_title}, body in {with_body}")
+
+
+def time_real_pages(folder: Path, limit: int) -> None:
+    """CPU time of ``digest parse`` on real pages, and how many the markup dates."""
+    from trafilatura import load_html
+
+    from digest.errors import IngestError
+    from digest.ingest.metadata import page_metadata
+    from digest.ingest.source import decode_page
+
+    texts = []
+    for path in sorted(folder.glob("*.html"))[: limit or None]:
+        try:
+            texts.append(decode_page(path.read_bytes()).text)
+        except IngestError:
+            continue
+    if not texts:
+        print(f"skipped: no readable *.html pages in {folder}")
+        return
+    marked = sum(1 for t in texts if (tree := load_html(t)) is not None and page_metadata(tree).published)
+    parse_html(texts[0], "warm-up")
+    cpu_start = time.process_time()
+    for i, text in enumerate(texts):
+        parse_html(text, f"page{i}.html")
+    cpu = time.process_time() - cpu_start
+    print(f"real HTML pages ({folder}): {len(texts)} pages, {1000 * cpu / len(texts):.1f} ms a page of CPU time; "
+          f"the markup dates {marked}")
 
 
 if __name__ == "__main__":

@@ -184,6 +184,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=Path("."), help="site root (for its tag vocabulary and outlets)")
     p.add_argument("--topic", metavar="NAME", help="also score each page against a topic (e.g. elections)")
     p.add_argument("--jobs", type=int, metavar="N", help="parse in N processes (default: one per core)")
+    p.add_argument("--source-url", metavar="URL",
+                   help="the address the one page given was saved from (its source_url when the page "
+                        "names none; its date when the page prints none)")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("ingest", help="turn scraped pages and crawl archives into entries under content/")
@@ -204,6 +207,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="parse in N processes (default: one per core); entries are written by this one")
     p.add_argument("--dask", metavar="ADDRESS",
                    help="parse whole files on a Dask cluster (tcp://HOST:8786); needs digest[cluster]")
+    p.add_argument("--source-url", metavar="URL",
+                   help="the address the one page given was saved from (its source_url when the page "
+                        "names none; its date when the page prints none)")
     _no_wait(p)
     p.set_defaults(func=cmd_ingest)
     return parser

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.table import Table
@@ -31,8 +32,21 @@ from digest.ingest.write import EntryWriter, Outcome, Status
 log = logging.getLogger(__name__)
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
-Job = Path | CrawledPage
-"""What one parse works on: a scraped file, or a page from a crawl archive."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddressedFile:
+    """A scraped file with the address it was saved from (``--source-url``)."""
+
+    path: Path
+    url: str
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+Job = Path | CrawledPage | AddressedFile
+"""What one parse works on: a scraped file (with its address, if given), or a page from a crawl archive."""
 NO_ARTICLE = "no recognisable article: no article text found"
 NO_ARTICLE_AT_ALL = "no recognisable article: neither a title nor article text found"
 PROGRESS_THRESHOLD = 20
@@ -82,7 +96,12 @@ def _parse_job(job: Job, *, root: Path | None = None) -> Article:
     except ImportError as exc:  # pragma: no cover - the parser is part of the package
         return Article(source=source, error=f"the page parser is not available ({exc})")
     try:
-        article = parse_crawled(job, root=root) if isinstance(job, CrawledPage) else parse_file(job, root=root)
+        if isinstance(job, CrawledPage):
+            article = parse_crawled(job, root=root)
+        elif isinstance(job, AddressedFile):
+            article = parse_file(job.path, root=root, address=job.url)
+        else:
+            article = parse_file(job, root=root)
     except DigestError as exc:
         return Article(source=source, error=exc.message)
     except Exception as exc:  # a parser bug must not sink the batch
@@ -159,7 +178,7 @@ def iter_work(paths: Iterable[Path], counts: CrawlCounts) -> Iterator[Job | Outc
     archive (its other records counted in ``counts``; a damaged one a failed row)."""
     seen_urls: set[str] = set()
     for path in paths:
-        if not is_archive(path):
+        if isinstance(path, AddressedFile) or not is_archive(path):
             yield path
             continue
         for record in read_archive(path, shown=str(path), seen_urls=seen_urls):
@@ -220,6 +239,7 @@ def run_parse(args: argparse.Namespace) -> int:
     files = list(args.files)
     counts = CrawlCounts()
     total = None if any(is_archive(p) for p in files) else len(files)
+    files = addressed(args, files)
     with _parsing(args, files, counts, root, topic) as parsed:
         articles = [_as_article(a) for a in _with_progress(parsed, "Parsing", total=total, counts=counts)]
     if args.json:
@@ -335,8 +355,14 @@ def run_ingest(args: argparse.Namespace) -> int:
                          validate=writer.validate, index=writer.index)
     root = Path(getattr(args, "root", None) or ".")
     pages, outcomes = collect_pages(args.inputs)
+    if getattr(args, "source_url", None) is not None:
+        if outcomes or len(args.inputs) != 1 or Path(args.inputs[0]).is_dir():
+            raise IngestError("gives the address of one page: name exactly one page file (not a folder)",
+                              field="--source-url")
     counts = CrawlCounts()
     total = None if any(is_archive(p) for p in pages) else len(pages)
+    if getattr(args, "source_url", None) is not None:
+        pages = addressed(args, pages)
     scores: dict[str, float] = {}
     off_topic = getattr(args, "off_topic", "skip")
     interrupted = False
@@ -368,8 +394,29 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if any(is_failure(o) for o in outcomes) else 0
 
 
-def _parsing(args: argparse.Namespace, paths: list[Path], counts: CrawlCounts, root: Path | None,
-             topic: Topic | None):
+def addressed(args: argparse.Namespace, paths: list[Path]) -> list[Path | AddressedFile]:
+    """``paths``, the one page given with ``--source-url`` carrying that address.
+
+    The address belongs to one page: with ``--source-url``, exactly one page file
+    (not a folder, not a crawl archive, whose records name their own) must be given.
+    """
+    url = getattr(args, "source_url", None)
+    if url is None:
+        return list(paths)
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise IngestError(f"not an http(s) address: {url!r}", field="--source-url")
+    if len(paths) != 1 or is_archive(paths[0]):
+        raise IngestError("gives the address of one page: name exactly one page file (not a folder or "
+                          "a crawl archive, whose pages carry their own addresses)", field="--source-url")
+    if getattr(args, "dask", None):
+        raise IngestError("one page is parsed here: leave out --dask", field="--source-url")
+    return [AddressedFile(paths[0], url)]
+
+
+def _parsing(args: argparse.Namespace, paths: list[Path | AddressedFile], counts: CrawlCounts,
+             root: Path | None, topic: Topic | None):
     """The pages of ``paths`` parsed: on a Dask cluster with ``--dask``, else in a pool."""
     name = topic.name if topic is not None else None
     address = getattr(args, "dask", None)

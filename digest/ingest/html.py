@@ -27,10 +27,11 @@ from digest.ingest.dates import PageDate, date_in_url, find_date, url_date_warni
 from digest.ingest.facts import PageFacts
 from digest.ingest.fields import credited_outlet
 from digest.ingest.html_body import clean_blocks
+from digest.ingest.html_links import absolute_links
 from digest.ingest.html_markdown import HEADING, PARAGRAPH, article_blocks, blocks_markdown
-from digest.ingest.lines import caption_credit, clean_author, collapse
+from digest.ingest.lines import BYLINE, DATE, STOP, caption_credit, classify_line, clean_author, collapse
 from digest.ingest.metadata import PageMeta, page_metadata
-from digest.ingest.outlet_cues import copyright_owner
+from digest.ingest.outlet_cues import copyright_owner, cue_outlet
 from digest.ingest.outlets import OutletKnowledge, fold
 from digest.ingest.tags import TagVocabulary, split_tags
 
@@ -176,25 +177,104 @@ def _pick_title(meta: PageMeta, doc, site_names: list[str], k: OutletKnowledge) 
     return title, suffix
 
 
-def _date(meta: PageMeta, tree, body_date, doc, url: str | None) -> tuple[PageDate | None, str | None]:
-    """The publication date: the markup's; else htmldate's (trafilatura's date), which
-    weighs every date on the page, and reads the page's address first (``"url"`` when
-    that is where its day is); else a date element or a date line in the body. A
-    visible date of the same day adds the time a date-only value lacks."""
+def _caption_date(tree) -> tuple[PageDate, str] | None:
+    """A date in a figure caption or a credit element (``<figcaption>Новости Zakon.kz от
+    20.11.2022 04:00</figcaption>``), outside the footer: trafilatura leaves captions out."""
+    for el in tree.iter("figcaption", "small", "cite", "div", "p", "span"):
+        if el.tag not in ("figcaption", "small", "cite") and not _CAPTION_CLASS.search(_marker(el)):
+            continue
+        text = collapse(el.text_content())
+        if not text or len(text) > 300 or _in_footer(el):
+            continue
+        found = find_date(text)
+        if found is not None:
+            return found.value, text
+    return None
+
+
+_BELOW_LOOK = 40  # elements after the article's last paragraph looked at for its date
+
+
+def _date_below(tree, last_paragraph: str | None, k: OutletKnowledge) -> PageDate | None:
+    """A date line right after the article's last paragraph on the page, before any
+    closing section (``Related news``): where many sites print the date, and where
+    trafilatura, which keeps the story, no longer looks."""
+    if not last_paragraph:
+        return None
+    tail = last_paragraph[-60:]
+    anchor = None
+    for el in tree.iter("p", "div", "li"):
+        if len(el) <= 3 and collapse(el.text_content()).endswith(tail):
+            anchor = el
+    if anchor is None:
+        return None
+    seen = 0
+    for ancestor in [anchor, *anchor.iterancestors()]:
+        for sibling in ancestor.itersiblings():
+            for el in sibling.iter():
+                if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+                    continue
+                seen += 1
+                if seen > _BELOW_LOOK:
+                    return None
+                text = collapse(el.text_content())
+                if not text or len(text) > 80:
+                    continue
+                line = classify_line(text, k)
+                if line.role == STOP:
+                    return None
+                if line.role in (DATE, BYLINE) and line.date is not None:
+                    return line.date.value
+    return None
+
+
+def _date(meta: PageMeta, tree, body, doc, url: str | None, k: OutletKnowledge,
+          last_paragraph: str | None) -> tuple[PageDate | None, str | None, str | None]:
+    """The publication date, where it came from, and the warning that says so (or None).
+
+    In order: the markup's; else htmldate's (trafilatura's date), which weighs every
+    date on the page, unless it only read the page's address; else what the page
+    prints: a date element, a date line above the story, a caption or credit line, a
+    date line below the story (in the body, or after it on the page); else the
+    address's day. The page's own date always beats the address's; a printed date of
+    the same day adds the time a date-only value lacks.
+    """
     best, source = meta.published, meta.published_from
+    from_url = None
     if best is None and doc is not None and doc.date:
         found = find_date(doc.date)
         if found is not None:
             in_url = date_in_url(url) if url else None
-            best = found.value
-            source = "url" if in_url is not None and in_url.as_date() == best.as_date() else "htmldate"
-    if best is None or not best.has_time:
-        visible, where = _visible_date(tree), "a date element"
-        if visible is None and body_date is not None:
-            visible, where = body_date.value, "a date line"
-        if visible is not None and (best is None or (visible.has_time and visible.as_date() == best.as_date())):
-            best, source = visible, where
-    return best, source
+            if in_url is not None and in_url.as_date() == found.value.as_date():
+                from_url = found.value  # htmldate's day is the address's: the page's own wins
+            else:
+                best, source = found.value, "htmldate"
+    if best is not None and best.has_time:
+        return best, source, None
+
+    def printed():
+        yield _visible_date(tree), "a date element", None
+        if body.date is not None and not body.date_below:
+            yield body.date.value, "a date line", None
+        if body.credit_date is not None:
+            yield body.credit_date.value, "credit", f"date from a caption or credit line ({body.credit_text!r})"
+        caption = _caption_date(tree)
+        if caption is not None:
+            yield caption[0], "credit", f"date from a caption or credit line ({caption[1]!r})"
+        if body.date is not None and body.date_below:
+            yield body.date.value, "below", "date from below the article"
+        yield _date_below(tree, last_paragraph, k), "below", "date from below the article"
+
+    for value, where, warning in printed():
+        if value is None:
+            continue
+        if best is None:
+            return value, where, warning
+        if value.has_time and value.as_date() == best.as_date():
+            return value, where, warning
+    if best is None and from_url is not None:
+        return from_url, "url", url_date_warning(url)
+    return best, source, None
 
 
 def _footer_copyright(tree) -> str | None:
@@ -210,14 +290,60 @@ def _footer_copyright(tree) -> str | None:
     return None
 
 
+_HEADER_CLASS = re.compile(r"(?<![a-z])(?:header|masthead|branding|site-?title)(?![a-z])", re.IGNORECASE)
+_INLINE = frozenset({"a", "span", "strong", "b", "em", "i", "small", "img", "br", "abbr", "time", "sup", "sub",
+                     "font", "u", "mark", "cite", "q", "bdi"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "form", "select"})
+
+
+def _lines(region, out: list[str]) -> None:
+    """The page's lines in ``region`` as a reader sees them: the text of each outermost
+    element that holds only inline markup (a menu ``<a>…</a> | <a>…</a>`` is one line)."""
+    for el in region:
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
+            continue
+        if all(isinstance(c.tag, str) and c.tag in _INLINE or not isinstance(c.tag, str) for c in el.iter()
+               if c is not el):
+            text = collapse(el.text_content())
+            if text and len(text) <= 200:
+                out.append(text)
+        else:
+            _lines(el, out)
+
+
+def _page_cue(tree, k: OutletKnowledge) -> tuple[str, str] | None:
+    """The cues a text dump's lines give (``outlet_cues.cue_outlet``: a masthead, ``More
+    from …``, a brand printed in the header and again below), read from the page's
+    header (``<header>``, a ``header``/``masthead`` block) and what follows the article
+    (``<footer>``, a ``footer`` block, the headings outside the article)."""
+    header: list[str] = []
+    tail: list[str] = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
+            continue
+        if el.tag == "header" or (el.tag in ("div", "section") and _HEADER_CLASS.search(_marker(el))):
+            if not any(a.tag in ("header", "article") for a in el.iterancestors()):
+                _lines([el], header)
+        elif el.tag == "footer" or (el.tag in ("div", "section") and "footer" in _marker(el).lower()):
+            if not any(a.tag == "footer" or "footer" in _marker(a).lower() for a in el.iterancestors()):
+                _lines([el], tail)
+        elif el.tag in _HEADINGS and not any(a.tag in ("article", "header") for a in el.iterancestors()):
+            tail.append(collapse(el.text_content()))
+    if not header and not tail:
+        return None
+    return cue_outlet(header, tail, k)
+
+
 def _outlet(facts: PageFacts, meta: PageMeta, doc, source_line: str | None, title_suffix: str | None,
             tree, k: OutletKnowledge) -> None:
     """The agency of the dateline, a ``Source:`` line, an attribution in the text; else the
     site as the page names it: a known outlet among its names first, else the first name."""
     if credited_outlet(facts, facts.agency, [source_line] if source_line else [], k)[0]:
         return
+    page_cue = _page_cue(tree, k) or (None, None)
     cues = [(meta.site_name, meta.site_from), (title_suffix, "title"), (_footer_copyright(tree), "copyright"),
-            (doc.sitename if doc is not None else None, "site")]
+            page_cue, (doc.sitename if doc is not None else None, "site")]
     cues = [(collapse(name), cue) for name, cue in cues if name and collapse(name)]
     for name, cue in cues:
         outlet = k.outlet_named(name) or k.outlet_in(name)
@@ -235,8 +361,27 @@ def _outlet(facts: PageFacts, meta: PageMeta, doc, source_line: str | None, titl
         facts.outlet, facts.outlet_from = cues[0]
 
 
-def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> PageFacts:
-    """Read an HTML page into ``PageFacts``."""
+# The markup already dates the page (JSON-LD, OpenGraph, <time>): htmldate's date is not
+# used, so its extensive search (every date-like string of the page weighed) is not run.
+# Its quick look at the markup remains, as trafilatura always asks for a date.
+_DATE_PARAMS_MARKED = {"original_date": True, "extensive_search": False}
+
+
+def _page_url(doc, tree) -> str | None:
+    """trafilatura's address of the page, unless it is only the ``<base href>`` (which it
+    takes for one): a base is where links resolve, often the site's root, and two pages
+    with one ``source_url`` would be taken for the same article."""
+    url = doc.url if doc is not None else None
+    if not url:
+        return None
+    bases = [(b.get("href") or "").strip().rstrip("/") for b in tree.iter("base")]
+    return None if bases and url.rstrip("/") == bases[0] else url
+
+
+def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary,
+                 address: str | None = None) -> PageFacts:
+    """Read an HTML page into ``PageFacts``; ``address`` is where the page was fetched
+    from, when known (a crawl's URL, ``--source-url``)."""
     from trafilatura import bare_extraction, load_html
 
     facts = PageFacts()
@@ -245,10 +390,13 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Pa
         facts.warnings.append("no article text found")
         return facts
     meta = page_metadata(tree)
+    # relative links resolve against the page's <base>, else where it was fetched, else its canonical
+    absolute_links(tree, address or meta.url)
     doc = bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=True,
-                          include_images=False, include_formatting=False, include_links=False,
-                          deduplicate=False, url=meta.url)
-    facts.source_url = meta.url or (doc.url if doc is not None else None) or None
+                          include_images=False, include_formatting=False, include_links=True,
+                          deduplicate=False, url=meta.url or address,
+                          date_extraction_params=_DATE_PARAMS_MARKED if meta.published else None)
+    facts.source_url = meta.url or address or _page_url(doc, tree)
     facts.language = meta.language
     blocks = article_blocks(doc.body, facts.source_url) if doc is not None and doc.body is not None else []
     site_names = [n for n in (meta.site_name, doc.sitename if doc else None, doc.hostname if doc else None) if n]
@@ -270,9 +418,10 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary) -> Pa
             facts.dateline, facts.agency = found.place, found.agency
             break
 
-    facts.date, facts.date_source = _date(meta, tree, body.date, doc, facts.source_url)
-    if facts.date_source == "url":
-        facts.warnings.append(url_date_warning(facts.source_url))
+    last = next((b.text for b in reversed(body.blocks) if b.kind == PARAGRAPH), None)
+    facts.date, facts.date_source, where = _date(meta, tree, body, doc, facts.source_url, k, last)
+    if where:
+        facts.warnings.append(where)
     author_labels = k.labels.get("author", ()) + k.labels.get("byline", ())
     author = meta.author or (doc.author if doc is not None else None) or body.author_line
     if author:

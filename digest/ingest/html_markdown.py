@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
 from digest.ingest.write import escape_paragraph
@@ -45,6 +45,7 @@ class Block:
     markdown: str
     level: int = 0
     group: int = 0
+    link_only: bool = False  # the whole text is the text of links (``<a>Back to top</a>``)
 
 
 @dataclass(slots=True)
@@ -52,6 +53,10 @@ class _Inline:
     """A run of inline text being built: plain text and the Markdown links in it."""
 
     parts: list[tuple[str, str]]  # ("text", plain) or ("open"/"close", markup)
+    linked: list[str] = field(default_factory=list)  # the text inside links
+
+    def link_only(self) -> bool:
+        return bool(self.linked) and _SPACE.sub("", "".join(self.linked)) == _SPACE.sub("", self.text())
 
     def text(self) -> str:
         return _SPACE.sub(" ", "".join(v for kind, v in self.parts if kind == "text")).strip()
@@ -108,6 +113,7 @@ def _inline_runs(el, base_url: str | None) -> Iterator[_Inline]:
             elif child.tag == "ref":
                 target = _link_target(child.get("target"), base_url)
                 inner = "".join(child.itertext())
+                run.linked.append(normal(inner))
                 if target and inner.strip():
                     run.parts.append(("open", "["))
                     text(inner)
@@ -130,7 +136,7 @@ def _paragraphs(el, kind: str, base_url: str | None, prefix: str = "", **extra) 
     for run in _inline_runs(el, base_url):
         plain = run.text()
         if plain:
-            yield Block(kind, plain, prefix + run.markdown(), **extra)
+            yield Block(kind, plain, prefix + run.markdown(), link_only=run.link_only(), **extra)
 
 
 def _code(el, group: int) -> Block | None:

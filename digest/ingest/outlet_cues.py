@@ -14,7 +14,9 @@ read, each with the words a warning uses for it:
   the header and the footer): ``the page header``;
 * in HTML, ``og:site_name``, the JSON-LD ``publisher`` (or its ``WebSite``'s name), the
   name the ``<title>`` ends with (``Headline | Silk Road Post``) and the copyright line
-  of the footer.
+  of the footer; then the three cues above read from the page's ``<header>`` (a
+  masthead, a brand) and from its ``<footer>`` and the headings outside the article
+  (``More from …``, the brand again).
 
 The outlet found so is written to the entry with a warning naming the cue, and
 ``digest ingest`` prints an ``[[outlet]]`` stanza the user can paste into the

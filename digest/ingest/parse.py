@@ -50,21 +50,27 @@ def looks_like_html(text: str) -> bool:
 NO_ARTICLE = "no recognisable article: neither a title nor article text found"
 
 
-def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge) -> Article:
+def to_article(facts: PageFacts, source: str, knowledge: OutletKnowledge, address: str | None = None) -> Article:
     """Turn what a page says into the ``Article`` ``digest parse --json`` prints.
 
     A page with neither a headline nor article text (a menu, a tag index, an error
-    page) is not an article: it gets ``error`` set instead.
+    page) is not an article: it gets ``error`` set instead. ``address`` is the page's
+    address given on the command line (``--source-url``): the ``source_url`` when the
+    page names none of its own, and read for a day when the page prints no date.
     """
     if facts.title is None and not facts.body:
         return Article(source=source, error=NO_ARTICLE)
     warnings = list(facts.warnings)
     published = None
-    if facts.date is None and facts.source_url:
-        facts.date = date_in_url(facts.source_url)
-        if facts.date is not None:  # the page's own date, had it one, always wins
-            facts.date_source = "url"
-            warnings.append(url_date_warning(facts.source_url))
+    if facts.source_url is None and address:
+        facts.source_url = address
+    if facts.date is None:  # the page's own date, had it one, always wins
+        for url in dict.fromkeys(u for u in (facts.source_url, address) if u):
+            facts.date = date_in_url(url)
+            if facts.date is not None:
+                facts.date_source = "url"
+                warnings.append(url_date_warning(url))
+                break
     if facts.date is not None:
         outlet = knowledge.outlet(facts.outlet)
         published = facts.date.isoformat(outlet.timezone if outlet else None)
@@ -116,27 +122,33 @@ def _with_fetch(facts: PageFacts, fetch: Fetch | None) -> PageFacts:
     return facts
 
 
-def parse_text(text: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None) -> Article:
-    """Parse a plain-text dump of a news page."""
+def parse_text(text: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None,
+               address: str | None = None) -> Article:
+    """Parse a plain-text dump of a news page (``address``: see ``to_article``)."""
     knowledge = load_outlets(root)
     facts = parse_dump(text, knowledge, load_vocabulary(root))
-    return to_article(_with_fetch(facts, fetch), source, knowledge)
+    return to_article(_with_fetch(facts, fetch), source, knowledge, address)
 
 
-def parse_html(html: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None) -> Article:
-    """Parse an HTML page (body and metadata by trafilatura)."""
+def parse_html(html: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None,
+               address: str | None = None) -> Article:
+    """Parse an HTML page (body and metadata by trafilatura). Its relative links
+    resolve against its ``<base>``, else the address it was fetched from (the
+    crawl's, ``address``), else its canonical link."""
     from digest.ingest.html import extract_html
 
     knowledge = load_outlets(root)
-    facts = extract_html(html, knowledge, load_vocabulary(root))
-    return to_article(_with_fetch(facts, fetch), source, knowledge)
+    fetched = fetch.url if fetch is not None and fetch.url else address
+    facts = extract_html(html, knowledge, load_vocabulary(root), address=fetched)
+    return to_article(_with_fetch(facts, fetch), source, knowledge, address)
 
 
-def parse_page(text: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None) -> Article:
+def parse_page(text: str, source: str, *, root: Path | None = None, fetch: Fetch | None = None,
+               address: str | None = None) -> Article:
     """Parse page text, HTML or dump, told apart by content."""
     if looks_like_html(text):
-        return parse_html(text, source, root=root, fetch=fetch)
-    return parse_text(text, source, root=root, fetch=fetch)
+        return parse_html(text, source, root=root, fetch=fetch, address=address)
+    return parse_text(text, source, root=root, fetch=fetch, address=address)
 
 
 def parse_crawled(page: CrawledPage, *, root: Path | None = None) -> Article:
@@ -149,14 +161,15 @@ def parse_crawled(page: CrawledPage, *, root: Path | None = None) -> Article:
         return Article(source=page.source, error=exc.message)
 
 
-def parse_file(path: Path, *, root: Path | None = None) -> Article:
-    """Read and parse one scraped page; a page that cannot be read gets ``error`` set."""
+def parse_file(path: Path, *, root: Path | None = None, address: str | None = None) -> Article:
+    """Read and parse one scraped page (``address``: where it was saved from, when the
+    user says so); a page that cannot be read gets ``error`` set."""
     from digest.ingest.source import read_page
 
     source = str(path)
     try:
         text = read_page(Path(path))
-        return parse_page(text, source, root=root)
+        return parse_page(text, source, root=root, address=address)
     except IngestError as exc:
         log.info("%s", exc)
         return Article(source=source, error=str(exc))

@@ -2,7 +2,11 @@
 
 Pages come as UTF-8 (with or without a byte-order mark) or, from older
 Russian-language sites, in cp1251 or KOI8-R (and the Kazakh Windows code page
-KZ-1048). Any single-byte Cyrillic code page decodes every byte, so the choice
+KZ-1048). A page that declares its charset (``<meta charset>``, ``<meta
+http-equiv=Content-Type content="…; charset=…">``) is read in it, as a browser
+would, unless its bytes are UTF-8 (a page saved as UTF-8 often keeps the
+declaration it was served with) or do not decode in it. Otherwise the page is
+UTF-8 if its bytes are, and any single-byte Cyrillic code page decodes every byte, so the choice
 between them is made by scoring each decoding: wrongly decoded Russian or Kazakh
 text is mostly capital letters in the middle of words and is short of the
 common letters (о, е, а, и, н, т, с, р, в, л…). Text that is not Cyrillic at all
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +99,71 @@ def read_page_detailed(path: Path) -> DecodedPage:
         raise
 
 
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_META_WINDOW = 4096
+# What browsers read for a declared label (the WHATWG Encoding standard): Latin-1 and ASCII
+# pages are windows-1252, GB2312 is GBK, and so on, each a superset the page really uses.
+_BROWSER_CODEC = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "gb2312": "gbk",
+                  "iso8859-11": "cp874", "tis-620": "cp874", "euc_kr": "cp949", "shift_jis": "cp932",
+                  "big5": "big5hkscs"}
+
+
+# Labels servers and page templates put on pages by default, whatever their language:
+# a page under one of them whose bytes read as Russian or Kazakh text is read as that.
+_SERVER_DEFAULTS = frozenset({"cp1252", "iso8859-15"})
+
+
+def meta_charset(data: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` of its first 4 KB, as written, or None."""
+    match = _META_CHARSET.search(data[:_META_WINDOW])
+    return match.group(1).decode("ascii") if match else None
+
+
+def declared_codec(charset: str | None) -> str | None:
+    """The Python codec that reads text declared as ``charset`` (None: unknown, or a
+    UTF-16/32 declaration, which without a byte-order mark is usually wrong)."""
+    if not charset:
+        return None
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        return None
+    if codec.startswith(("utf-16", "utf-32")):
+        return None
+    return _BROWSER_CODEC.get(codec, codec)
+
+
+def decode_declared(data: bytes, charset: str | None) -> str | None:
+    """The bytes decoded in the declared charset, or None when it is unknown or they do not decode."""
+    codec = declared_codec(charset)
+    if codec is None:
+        return None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        log.info("the text is not %s as declared; guessing", charset)
+        return None
+
+
+def _decode_as_declared(data: bytes) -> DecodedPage | None:
+    """The page in the charset its ``<meta>`` declares, unless the bytes are UTF-8."""
+    codec = declared_codec(meta_charset(data))
+    if codec is None or codec == "utf-8":
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None  # UTF-8 bytes: saved as UTF-8 under the charset it was served with
+    if codec in _SERVER_DEFAULTS:
+        cyrillic = _cyrillic_guess(data)
+        if cyrillic is not None:  # the server's default label on a Russian or Kazakh page
+            return cyrillic
+    text = decode_declared(data, codec)
+    return DecodedPage(text, codec) if text is not None else None
+
+
 def decode_page(data: bytes) -> DecodedPage:
     """Decode a page's bytes; raises IngestError (without a path) when it cannot."""
     if not data.strip():
@@ -101,7 +171,7 @@ def decode_page(data: bytes) -> DecodedPage:
     page = _decode_with_bom(data)
     if page is None:
         refuse_binary(data)
-        page = _try_utf8(data) or _decode_legacy(data)
+        page = _decode_as_declared(data) or _try_utf8(data) or _decode_legacy(data)
     if not page.text.strip():
         raise IngestError("file is empty (only whitespace)")
     return page
@@ -216,13 +286,28 @@ def common_letter_share(text: str) -> float:
     return sum(1 for ch in letters if ch in _COMMON_LETTERS) / len(letters)
 
 
-def _decode_legacy(data: bytes) -> DecodedPage:
+def _best_cyrillic(data: bytes) -> tuple[float, int, str, str]:
+    """(score, Cyrillic letters, codec, text) of the Cyrillic code page that reads best."""
     candidates: list[tuple[float, int, str, str]] = []
     for order, name in enumerate(CYRILLIC_CODECS):
         text = data.decode(name, errors="replace")
         score, letters = cyrillic_score(text)
         candidates.append((score - 0.001 * order, letters, name, text))
-    score, letters, name, text = max(candidates, key=lambda item: item[0])
+    return max(candidates, key=lambda item: item[0])
+
+
+def _cyrillic_guess(data: bytes) -> DecodedPage | None:
+    """The page in a Cyrillic code page when its bytes clearly read as Russian or Kazakh."""
+    if data.isascii():
+        return None
+    score, letters, name, text = _best_cyrillic(data)
+    if score > 0 and letters >= _MIN_CYRILLIC and common_letter_share(text) >= _MIN_COMMON_SHARE:
+        return DecodedPage(text, name)
+    return None
+
+
+def _decode_legacy(data: bytes) -> DecodedPage:
+    score, letters, name, text = _best_cyrillic(data)
     plausible = letters < _MIN_CYRILLIC or common_letter_share(text) >= _MIN_COMMON_SHARE
     if score > 0 and plausible:
         return DecodedPage(text, name)

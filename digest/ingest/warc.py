@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from digest.errors import IngestError
-from digest.ingest.source import MAX_PAGE_BYTES, decode_page, refuse_binary
+from digest.ingest.source import MAX_PAGE_BYTES, decode_declared, decode_page, meta_charset, refuse_binary
 from digest.ingest.write import normalize_url
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _PLAIN_START = re.compile(rb"(?:^|\n)(WARC/1\.[01]\r?\n|(?:https?|ftp|dns|filedesc)://\S+ \S+ \d{14} )")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SCAN_CHUNK = 1 << 20
 
 
@@ -335,8 +334,8 @@ def page_text(page: CrawledPage) -> str:
     try:
         if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             refuse_binary(data)
-            for declared in (page.charset, _meta_charset(data)):
-                text = _decode_declared(data, declared)
+            for declared in (page.charset, meta_charset(data)):
+                text = decode_declared(data, declared)
                 if text is not None:
                     if not text.strip():
                         raise IngestError("the page is empty")
@@ -345,24 +344,3 @@ def page_text(page: CrawledPage) -> str:
     except IngestError as exc:
         exc.path = page.source
         raise
-
-
-def _meta_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:4096])
-    return match.group(1).decode("ascii") if match else None
-
-
-def _decode_declared(data: bytes, charset: str | None) -> str | None:
-    if not charset:
-        return None
-    try:
-        codec = codecs.lookup(charset).name
-    except LookupError:
-        return None
-    if codec in ("utf-16", "utf-32"):  # without a BOM these declarations are usually wrong
-        return None
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        log.info("payload is not %s as declared; guessing", charset)
-        return None

@@ -130,3 +130,19 @@ def test_ingest_prints_the_stanza(tmp_path: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert f"1 outlet is not in outlets.toml; to make them known, add to {root / 'outlets.toml'}:" in out
     assert '[[outlet]]\nname = "Silk Road Post"\naliases = ["Silk Road Post"]\n' in out
+
+
+@pytest.mark.parametrize(("header", "footer", "cue"), [
+    ("<div class='masthead'><a href='/'>STEPPE LEDGER</a> | <a href='/asia'>Central Asia</a> | "
+     "<a href='/politics'>Politics</a></div>", "", "the masthead"),
+    ("", "<h3>More from Steppe Ledger</h3><ul><li><a href='/a'>Almaty opens a bridge</a></li></ul>", "the page footer"),
+    ("<a class='logo' href='/'>Steppe Ledger</a>", "<p>Steppe Ledger</p><p>Contact us</p>", "the page header"),
+])
+def test_unknown_outlet_from_the_page_cues_of_an_html_page(header, footer, cue):
+    page = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Bishkek council calls early vote"
+            "</title><meta property='article:published_time' content='2026-05-12T09:40:00+06:00'></head><body>"
+            f"<header>{header}</header><article><h1>Bishkek council calls early vote</h1>{BODY}</article>"
+            f"<footer>{footer}</footer></body></html>")
+    article = parse_html(page, "cue.html")
+    assert article.outlet == "Steppe Ledger"
+    assert f"outlet 'Steppe Ledger' from {cue} (not in outlets.toml)" in article.warnings

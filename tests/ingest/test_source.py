@@ -161,3 +161,46 @@ def test_decode_page_without_a_path() -> None:
     with pytest.raises(IngestError) as caught:
         decode_page(b"")
     assert str(caught.value) == "file is empty"
+
+
+# ---------------------------------------------------------------- a declared charset
+
+GREEK = "Οι βουλευτικές εκλογές θα διεξαχθούν την Κυριακή. Η εφορευτική επιτροπή δημοσίευσε τη λίστα."
+CHINESE = "中央选举委员会公布了投票站名单，选举将于星期日举行。"
+CZECH = "Volební komise zveřejnila seznam volebních místností. Hlasování začne v sobotu ráno."
+
+
+def html_page(head: str, text: str) -> str:
+    return f"<!doctype html><html><head>{head}<title>Vybory</title></head><body><p>{text}</p></body></html>"
+
+
+@pytest.mark.parametrize(("head", "text", "codec"), [
+    ("<meta charset='iso-8859-7'>", GREEK, "iso8859_7"),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">', CHINESE, "gbk"),
+    ('<meta content="text/html; charset=windows-1250" http-equiv="content-type">', CZECH, "cp1250"),
+    ("<meta charset=koi8-r>", RUSSIAN_CAPS.lower(), "koi8_r"),
+], ids=["iso-8859-7", "gb2312-http-equiv", "windows-1250-content-first", "koi8-r"])
+def test_the_charset_a_page_declares_is_followed(tmp_path: Path, head: str, text: str, codec: str) -> None:
+    page = html_page(head, text)
+    assert read_page(write(tmp_path, page.encode(codec))) == page
+
+
+def test_a_latin_1_declaration_reads_as_windows_1252_as_browsers_do(tmp_path: Path) -> None:
+    page = html_page("<meta charset='ISO-8859-1'>", "Le “président” a voté — à Paris.")
+    assert read_page(write(tmp_path, page.encode("cp1252"))) == page
+
+
+def test_utf8_bytes_under_another_declaration_stay_utf8(tmp_path: Path) -> None:
+    page = html_page("<meta charset='windows-1251'>", RUSSIAN)  # saved as UTF-8, declaration kept
+    assert read_page_detailed(write(tmp_path, page.encode("utf-8"))).encoding == "utf-8"
+
+
+@pytest.mark.parametrize("label", ["us-ascii", "iso-8859-1", "windows-1252"])
+def test_a_servers_default_label_on_a_russian_page_is_not_followed(tmp_path: Path, label: str) -> None:
+    page = html_page(f"<meta charset='{label}'>", RUSSIAN)
+    assert read_page(write(tmp_path, page.encode("cp1251"))) == page
+
+
+def test_a_declaration_the_bytes_do_not_fit_is_ignored(tmp_path: Path) -> None:
+    page = html_page("<meta charset='shift_jis'>", RUSSIAN)
+    assert read_page(write(tmp_path, page.encode("cp1251"))) == page
