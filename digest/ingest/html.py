@@ -18,6 +18,7 @@ publisher, the title's suffix, the footer's copyright line) mapped through
 """
 from __future__ import annotations
 
+import functools
 import html as html_entities
 import logging
 import re
@@ -367,6 +368,33 @@ def _outlet(facts: PageFacts, meta: PageMeta, doc, source_line: str | None, titl
 _DATE_PARAMS_MARKED = {"original_date": True, "extensive_search": False}
 
 
+# htmldate hands the date-like strings its own rules cannot read (``12 марта 2023 г.``) to
+# dateparser, which it builds with every one of dateparser's 205 locales: the first such
+# string in a process loads them all, 2.2 s of CPU (each worker of an ingest pays it, and
+# so does a ``digest parse`` of one page). These languages are those of the outlets digest
+# is for and of their region, and the languages most crawled pages are in; loading them
+# costs 0.36 s. A date in another language is still read from the markup, the address or
+# the page's date line.
+DATE_LANGUAGES = ("en", "ru", "kk", "uk", "be", "ky", "uz", "tr", "de", "fr", "es", "it", "pt", "pl",
+                  "cs", "nl", "zh", "ja", "ar", "fa")
+
+
+@functools.cache
+def _date_parser_languages() -> None:
+    """Give htmldate a dateparser of ``DATE_LANGUAGES`` (once a process), where htmldate
+    builds its parser in ``get_external_parser`` (htmldate 1.8 and later)."""
+    from htmldate import extractors
+
+    if not callable(getattr(extractors, "get_external_parser", None)):
+        return
+    from dateparser import DateDataParser
+
+    settings = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
+                "PREFER_LOCALE_DATE_ORDER": True, "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
+    parser = DateDataParser(languages=list(DATE_LANGUAGES), settings=settings)  # htmldate's settings
+    extractors.get_external_parser = lambda: parser
+
+
 def _page_url(doc, tree) -> str | None:
     """trafilatura's address of the page, unless it is only the ``<base href>`` (which it
     takes for one): a base is where links resolve, often the site's root, and two pages
@@ -392,6 +420,7 @@ def extract_html(html: str, k: OutletKnowledge, vocabulary: TagVocabulary,
     meta = page_metadata(tree)
     # relative links resolve against the page's <base>, else where it was fetched, else its canonical
     absolute_links(tree, address or meta.url)
+    _date_parser_languages()
     doc = bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=True,
                           include_images=False, include_formatting=False, include_links=True,
                           deduplicate=False, url=meta.url or address,
