@@ -48,6 +48,11 @@ from bench_sites import (CORPORA, ENGINES, OTHER_ENGINES, TOOLS, Builder, Sites,
 EDITS_IN_PROCESS = 10
 
 
+def _fs(mount: str) -> str:
+    """"ext4 (rw,relatime,discard,…)" → "ext4 with discard"."""
+    return mount.split(" ")[0] + (" with discard" if "discard" in mount else "")
+
+
 def _csv(value: str, known: tuple | list, what: str) -> list[str]:
     wanted = value.split(",")
     if unknown := [v for v in wanted if v not in known]:
@@ -209,7 +214,7 @@ def main() -> None:
     work.mkdir()
     m = machine(hugo, work)
     run = {"date": m["date"], "digest": m["digest"], "load": m["load"], "sizes": sizes, "tools": tools,
-           "corpora": corpora, "engines": engines}
+           "corpora": corpora, "engines": engines, "filesystem": _fs(m["filesystem"])}
     new = {"machine": m, "cold": [], "digest": [], "runs": [run]}
     print("; ".join(f"{k}: {v}" for k, v in m.items()), flush=True)
 

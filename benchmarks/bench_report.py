@@ -29,12 +29,13 @@ def _hugo(cold: list[dict]) -> dict[tuple[str, int], dict]:
 
 def tables(results: dict) -> str:
     m = results["machine"]
-    head = (f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['os']}, {m['filesystem']}; "
+    head = (f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['os']}; "
             f"Python {m['python']}; {m['hugo']}, Pelican {m['pelican']}.")
     used = {r["date"] for r in results["cold"] + results["digest"]}
     runs = "; ".join(f"{r['date']}: {r['digest']}, N = {', '.join(f'{n:,}' for n in r['sizes'])}, "
                      f"{', '.join(r['tools'])}, corpora {', '.join(r.get('corpora', ['plain']))}, "
                      f"engines {', '.join(r.get('engines', ['python-markdown']))}, "
+                     + (f"output on {r['filesystem']}, " if "filesystem" in r else "") +
                      f"load average {r['load']} at the start" + (f", {r['load_end']} at the end" if "load_end" in r else "")
                      for r in results["runs"] if r["date"] in used)
     rows = sorted(results["cold"], key=_order)
