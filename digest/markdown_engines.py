@@ -47,29 +47,44 @@ def converter(name: str) -> Converter:
 # find nothing: in a news entry with a link and a figure in bold, 7 of its 14
 # inline patterns and half its block processors cannot match. Each processor
 # below is left out of the converter for a body that has none of the strings
-# any of its matches must contain (after Python-Markdown turns tabs into
-# spaces), which gives the very same HTML (the tests check it against the
-# whole converter) at about 0.4 × the time (benchmarks/markdown_bench.py).
+# any of its matches must contain. That gives the very same HTML (the tests check
+# it against the whole converter, on the corpus and on generated Markdown) at
+# about a third of the time (benchmarks/markdown_bench.py). The four reference
+# patterns and the reference block need "]:": without a definition a reference
+# changes nothing. A body with a tab, a carriage return or Python-Markdown's
+# own placeholder characters, which its first step rewrites, gets every processor.
 NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("inline", "backtick"): ("`",), ("inline", "escape"): ("\\",),
-    ("inline", "reference"): ("[",), ("inline", "link"): ("[",), ("inline", "image_link"): ("[",),
-    ("inline", "image_reference"): ("[",), ("inline", "short_reference"): ("[",),
-    ("inline", "short_image_ref"): ("[",), ("inline", "autolink"): ("<",), ("inline", "automail"): ("<",),
-    ("inline", "html"): ("<",), ("inline", "linebreak"): ("  ", "\t"), ("inline", "entity"): ("&",),
+    ("inline", "reference"): ("]:",), ("inline", "link"): ("](",), ("inline", "image_link"): ("![",),
+    ("inline", "image_reference"): ("]:",), ("inline", "short_reference"): ("]:",),
+    ("inline", "short_image_ref"): ("]:",), ("inline", "autolink"): ("<",), ("inline", "automail"): ("<",),
+    ("inline", "html"): ("<",), ("inline", "linebreak"): ("  \n",), ("inline", "entity"): ("&",),
     ("inline", "em_strong"): ("*", "_"),  # one pattern for both since Python-Markdown 3.11;
     ("inline", "em_strong2"): ("*", "_"), ("inline", "not_strong"): ("*", "_"),  # three before
-    ("block", "indent"): ("    ", "\t"), ("block", "code"): ("    ", "\t"), ("block", "table"): ("|",),
+    ("block", "indent"): ("    ",), ("block", "code"): ("    ",), ("block", "table"): ("|",),
     ("block", "hashheader"): ("#",), ("block", "setextheader"): ("=", "-"), ("block", "hr"): ("-", "_", "*"),
-    ("block", "olist"): (".",), ("block", "quote"): (">",), ("block", "reference"): ("[",),
+    ("block", "olist"): (".",), ("block", "quote"): (">",), ("block", "reference"): ("]:",),
     ("block", "ulist"): ("*", "+", "-"),
     ("pre", "html_block"): ("<",), ("tree", "unescape"): ("\\",),
 }
-_MARKS = tuple(sorted({mark for marks in NEEDS.values() for mark in marks}))
+# Block processors whose test is a regular expression searched through the
+# whole block: tried only on a block with one of these strings in it, which
+# their expressions need too (most blocks of prose are one line with none).
+BLOCK_NEEDS = {"hashheader": ("#",), "setextheader": ("\n",), "hr": ("-", "_", "*"), "quote": (">",)}
+_CUES = tuple(dict.fromkeys(cue for cues in NEEDS.values() for cue in cues))
+_REWRITTEN = ("\t", "\r", "\x02", "\x03")  # what NormalizeWhitespace changes before any processor
+_ALL = frozenset((*_CUES, *_REWRITTEN))
+
+
+def _cues_in(text: str) -> frozenset[str]:
+    if any(char in text for char in _REWRITTEN):
+        return _ALL
+    return frozenset(cue for cue in _CUES if cue in text)
 
 
 def _python_markdown() -> Converter:
     def convert(text: str) -> str:
-        md = _python_markdown_for(frozenset(mark for mark in _MARKS if mark in text))
+        md = _python_markdown_for(_cues_in(text))
         md.reset()
         return md.convert(text)
 
@@ -77,17 +92,50 @@ def _python_markdown() -> Converter:
 
 
 @functools.lru_cache(maxsize=256)
-def _python_markdown_for(marks: frozenset[str]):
-    """A Python-Markdown converter without the processors that need none of ``marks``."""
+def _python_markdown_for(cues: frozenset[str]):
+    """A Python-Markdown converter without the processors that need none of ``cues``."""
     import markdown
 
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html")
     registries = {"inline": md.inlinePatterns, "block": md.parser.blockprocessors,
                   "pre": md.preprocessors, "tree": md.treeprocessors}
     for (kind, name), needs in NEEDS.items():
-        if name in registries[kind] and marks.isdisjoint(needs):
+        if name in registries[kind] and cues.isdisjoint(needs):
             registries[kind].deregister(name)
+    for name, needs in BLOCK_NEEDS.items():
+        if name in md.parser.blockprocessors:
+            _test_only_with(md.parser.blockprocessors[name], needs)
+    if cues.isdisjoint(_REWRITTEN):
+        md.preprocessors.register(_normalize_whitespace(md), "normalize_whitespace", 30)
     return md
+
+
+def _test_only_with(processor, needs: tuple[str, ...]) -> None:
+    test = processor.test
+
+    def test_if_cued(parent, block: str) -> bool:
+        for cue in needs:
+            if cue in block:
+                return test(parent, block)
+        return False
+
+    processor.test = test_if_cued
+
+
+def _normalize_whitespace(md):
+    """Python-Markdown's first step for a body with nothing of what it rewrites
+    (``_REWRITTEN``): its regular expression for lines of spaces, the slowest
+    part of it on a long body, only where there is such a line."""
+    from markdown.preprocessors import NormalizeWhitespace
+
+    class Normalize(NormalizeWhitespace):
+        def run(self, lines: list[str]) -> list[str]:
+            source = "\n".join(lines) + "\n\n"
+            if " \n" in source:
+                return super().run(lines)
+            return source.split("\n")
+
+    return Normalize(md)
 
 
 def _cmarkgfm() -> Converter:
