@@ -120,7 +120,7 @@ def cut_text(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def cut_html(fragment: str, limit: int, link: str, words: str = "The whole entry is on the digest.") -> str:
+def cut_html(fragment: str, limit: int, link: str, words: str) -> str:
     """Sanitised HTML, or its first ``limit`` characters (cut between blocks, the
     open elements closed) and a link to the whole entry, which says ``words``."""
     if len(fragment) <= limit:

@@ -355,13 +355,11 @@ def run_ingest(args: argparse.Namespace) -> int:
                          validate=writer.validate, index=writer.index)
     root = Path(getattr(args, "root", None) or ".")
     pages, outcomes = collect_pages(args.inputs)
-    if getattr(args, "source_url", None) is not None:
-        if outcomes or len(args.inputs) != 1 or Path(args.inputs[0]).is_dir():
-            raise IngestError("gives the address of one page: name exactly one page file (not a folder)",
-                              field="--source-url")
     counts = CrawlCounts()
     total = None if any(is_archive(p) for p in pages) else len(pages)
     if getattr(args, "source_url", None) is not None:
+        if outcomes or len(args.inputs) != 1 or Path(args.inputs[0]).is_dir():
+            raise IngestError(ONE_PAGE, field="--source-url")  # a folder of one page too
         pages = addressed(args, pages)
     scores: dict[str, float] = {}
     off_topic = getattr(args, "off_topic", "skip")
@@ -394,6 +392,10 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if any(is_failure(o) for o in outcomes) else 0
 
 
+ONE_PAGE = ("gives the address of one page: name exactly one page file (not a folder or a crawl archive, "
+            "whose pages carry their own addresses)")
+
+
 def addressed(args: argparse.Namespace, paths: list[Path]) -> list[Path | AddressedFile]:
     """``paths``, the one page given with ``--source-url`` carrying that address.
 
@@ -408,8 +410,7 @@ def addressed(args: argparse.Namespace, paths: list[Path]) -> list[Path | Addres
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
         raise IngestError(f"not an http(s) address: {url!r}", field="--source-url")
     if len(paths) != 1 or is_archive(paths[0]):
-        raise IngestError("gives the address of one page: name exactly one page file (not a folder or "
-                          "a crawl archive, whose pages carry their own addresses)", field="--source-url")
+        raise IngestError(ONE_PAGE, field="--source-url")
     if getattr(args, "dask", None):
         raise IngestError("one page is parsed here: leave out --dask", field="--source-url")
     return [AddressedFile(paths[0], url)]
