@@ -65,6 +65,9 @@ def _check_size(root: yaml.Node) -> None:
     fields = root.value if isinstance(root, yaml.MappingNode) else [(root, root)]
     added = 0
     for key, value in fields:
+        if type(value) is yaml.ScalarNode and id(value) not in sizes:  # most fields: one value, no alias
+            sizes[id(value)] = 1
+            continue
         before = len(sizes)
         total = _expanded(value, sizes, key)
         added += total - (len(sizes) - before)

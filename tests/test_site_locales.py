@@ -136,3 +136,35 @@ def test_a_broken_catalog_stops_the_build_naming_the_file(tmp_path: Path, text: 
     assert caught.value.line == line
     assert why in caught.value.message
     assert not (root / "site").exists()
+
+
+EN_OVERRIDE = '''msgid ""
+msgstr ""
+"Language: en\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgid "Latest news"
+msgstr "Newest first"
+'''
+
+
+def test_the_shipped_english_catalog_is_the_message_ids() -> None:
+    # English from digest's catalog alone is read as the message ids themselves,
+    # without the catalog: exact only while that catalog translates nothing.
+    from digest.i18n import SHIPPED_SOURCE, read_catalog, translations
+
+    translated = [m.id for m in read_catalog(SHIPPED_SOURCE, "en")
+                  if m.id and any(m.string if isinstance(m.string, tuple) else (m.string,))]
+    assert translated == []
+    words = translations("en")
+    assert words.gettext("Latest news") == "Latest news"
+    assert words.ngettext("%(num)s entry", "%(num)s entries", 1) == "%(num)s entry"
+    assert words.ngettext("%(num)s entry", "%(num)s entries", 0) == "%(num)s entries"
+
+
+def test_an_english_site_overrides_a_shipped_string(tmp_path: Path) -> None:
+    root = _site(tmp_path, "en", {"en": EN_OVERRIDE})
+    build(load_config(root), search=False)
+    home = _page(root, "index.html")
+    assert "Newest first" in home and "Latest news" not in home
+    assert ">Tags</a>" in home
