@@ -258,7 +258,7 @@ class Language:
     code: str
     site_locales: Path | None = None
     locale: Locale = field(init=False)
-    gettext_: gettext.NullTranslations = field(init=False, repr=False)  # Babel's Translations, but for English
+    gettext_: gettext.NullTranslations = field(init=False, repr=False)  # Babel's; for English alone, NullTranslations
     _dates: dict = field(default_factory=dict, repr=False)
     _times: dict = field(default_factory=dict, repr=False)
     _numbers: dict = field(default_factory=dict, repr=False)

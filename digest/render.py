@@ -111,7 +111,8 @@ class Renderer:
             # Its globals are the environment's seen through a ChainMap, which
             # each render copies key by key in Python (twice: the context and
             # its key set); a plain dict of the same names (all set before the
-            # first template loads) is copied in C: 5 % of a one-edit build.
+            # first template loads) is copied in C: 5.4 % of the instructions of a cold
+            # build, 3.5 % of a one-edit build.
             template.globals = dict(template.globals)
         return template
 
