@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import wait
@@ -166,16 +167,23 @@ class _Pool:
         try:
             return [future.result() for future in futures]
         except BrokenProcessPool:
-            # The pool may see the dead worker's pipe close before the kernel has
-            # made it a zombie: wait for the workers that ended and reap them, so
-            # that their exit status is known.
-            ended = wait([p.sentinel for p in self.workers], timeout=5)
-            for worker in self.workers:
-                if worker.sentinel in ended:
-                    worker.join(5)
-            dead = [p.exitcode for p in self.workers if p.exitcode]
-            raise WorkerError(f"a worker process of the build died ({_how(dead[0]) if dead else 'killed'}); "
+            raise WorkerError(f"a worker process of the build died ({self._cause()}); "
                               "nothing was changed in the output folder") from None
+
+    def _cause(self) -> str:
+        """How the worker that broke the pool died.
+
+        The pool's own thread ends the other workers (SIGTERM) as soon as it sees
+        one die, and reaps them all, racing this thread for each exit status: wait
+        until every worker's status is known, then name the death that was not
+        the pool's doing.
+        """
+        deadline = time.monotonic() + 5
+        while any(p.exitcode is None for p in self.workers) and time.monotonic() < deadline:
+            wait([p.sentinel for p in self.workers if p.exitcode is None], timeout=0.01)
+        codes = [p.exitcode for p in self.workers if p.exitcode]
+        own = [code for code in codes if code != -signal.SIGTERM]
+        return _how((own or codes)[0]) if codes else "killed"
 
     def __enter__(self) -> "_Pool":
         return self

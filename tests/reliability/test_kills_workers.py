@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 from reliability_helpers import (
@@ -43,3 +44,37 @@ def test_a_killed_worker_fails_the_build_with_one_line(tmp_path: Path) -> None:
     run("build", "--root", root)
     assert debris(root) == []
     assert_same_tree(tree(root / "site"), clean_tree(root, tmp_path / "clean"))
+
+
+_ONE_DIES = '''
+import os, signal, sys, time
+from digest import parallel
+from digest.errors import WorkerError
+
+def job(item):
+    if item == "die":
+        time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(2)  # the others are busy when it dies: the pool ends them with SIGTERM
+
+for i in range(int(sys.argv[1])):
+    try:
+        with parallel._pool(3, None) as pool:
+            pool.map(job, ["busy", "busy", "die"][i % 3:] + ["busy", "busy", "die"][:i % 3])
+    except WorkerError as e:
+        print(e)
+'''
+
+
+def test_the_message_names_the_death_that_broke_the_pool_not_the_pools_own_kills(tmp_path: Path) -> None:
+    """The pool's own thread ends the other workers with SIGTERM and reaps them all, racing
+    the build for each exit status; the message must still name the worker's own death,
+    every time (before the fix 12 runs in 20 said SIGTERM, and now and then only "killed")."""
+    script = tmp_path / "one_dies.py"
+    script.write_text(_ONE_DIES)
+    done = subprocess.run([sys.executable, str(script), "20"], capture_output=True, text=True, timeout=120,
+                          env=env_with(), stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines == ["a worker process of the build died (killed by SIGKILL); "
+                     "nothing was changed in the output folder"] * 20, lines
