@@ -29,6 +29,7 @@ from digest.errors import TemplateError
 from digest.i18n import Language, language_name, tag_names
 from digest.model import Entry, read_pack, slugify
 from digest.sitemap import entry_rows, page_rows, robots_txt, sitemap_files
+from digest.theme_words import ConstantWords, WordsBytecodeCache, words_key
 
 FEED_KINDS = ("atom", "rss")
 SITE_LINKS = {
@@ -254,10 +255,11 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, langu
                      prefix: str = "") -> jinja2.Environment:
     """The Jinja2 environment of a site; ``bytecode_dir`` keeps compiled
     templates between processes (Jinja2 checks each against its source)."""
+    language = language or site_language(config)
     cache = None
     if bytecode_dir is not None:
         bytecode_dir.mkdir(parents=True, exist_ok=True)
-        cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+        cache = WordsBytecodeCache(str(bytecode_dir), words_key(language.code, language.gettext_))
     env = jinja2.Environment(
         bytecode_cache=cache,
         loader=jinja2.FileSystemLoader([str(f) for f in template_folders(config)]),
@@ -267,10 +269,10 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, langu
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates on every use
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", ConstantWords],
     )
+    env.theme_gettext = language.gettext_.gettext  # (ConstantWords: the words compiled into the templates)
     base = config.base_path
-    language = language or site_language(config)
     code = language.code
     here = base + prefix  # the language's pages: the site's root, or its folder
     names = {}
