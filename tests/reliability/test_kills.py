@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from reliability_helpers import (
-    assert_same_tree, clean_tree, debris, entries, env_with, make_site, run, set_title, tree, wait_for,
+    TIMEOUT, assert_same_tree, clean_tree, debris, entries, env_with, make_site, run, set_title, tree, wait_for,
 )
 
 from digest.faults import POINTS
@@ -151,3 +153,27 @@ def test_kill_during_a_full_build_over_a_site(tmp_path: Path, states: Contents) 
         got = tree(root / "site")  # there is a site, all old or all new
         assert got in (states.old["site"], states.new["site"]), point
     _assert_recovers(root, states, states.new, states.old)
+
+
+# A build whose kernel cannot exchange two folders: ``exchange`` answers False, as it does
+# where renameat2 is missing or the file system refuses RENAME_EXCHANGE.
+NO_EXCHANGE = ("import runpy, digest.output as o; o.exchange = lambda a, b: False; "
+               "runpy.run_module('digest', run_name='__main__')")
+
+
+def test_a_kill_between_the_two_renames_of_the_fallback_swap(tmp_path: Path, states: Contents) -> None:
+    """Without the exchange the swap is two renames, with a moment of no site between
+    them; a kill there leaves the old site in a scratch folder, and the next build puts
+    it back before anything else (a preview sees it again), then builds."""
+    root = states.site(tmp_path / "root", states.old)
+    run("build", "--root", root)
+    states.put(root, states.new)
+    done = subprocess.run([sys.executable, "-c", NO_EXCHANGE, "build", "--root", str(root), "--no-cache"],
+                          capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
+                          env=env_with(DIGEST_FAULT_KILL_AT="swapped"))
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert not (root / "site").exists()  # the moment the exchange avoids
+    _killed_build(root, "entries-saved")  # the next build, killed at its first step:
+    assert tree(root / "site") == states.old["site"]  # it had put the old site back
+    _assert_recovers(root, states, states.new, states.old)
+    assert debris(root) == []
