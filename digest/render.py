@@ -271,7 +271,8 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, langu
         auto_reload=False,  # one environment per build: no need to stat templates on every use
         extensions=["jinja2.ext.i18n", ConstantWords],
     )
-    env.theme_gettext = language.gettext_.gettext  # (ConstantWords: the words compiled into the templates)
+    gettext, ngettext = language.template_gettext()
+    env.theme_gettext = gettext  # ConstantWords compiles in what this call returns
     base = config.base_path
     code = language.code
     here = base + prefix  # the language's pages: the site's root, or its folder
@@ -299,7 +300,6 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, langu
         lang_of=lambda entry: language_of(entry, config.languages) if config.languages else (entry.lang or config.language),
     )
     env.install_gettext_translations(language.gettext_, newstyle=True)  # (how {% trans %} compiles)
-    gettext, ngettext = language.template_gettext()
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     counts: dict[int, Markup] = {}
 

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 import jinja2
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from markupsafe import Markup
 
 CALLS = frozenset({"_", "gettext"})  # the theme's names for a translation (see make_environment)
 
@@ -28,8 +27,9 @@ class ConstantWords(Extension):
     optimizer folds into the template's text. Safe, like the call's own result:
     a translation is the theme's markup (catalogs are the site's, not scraped).
 
-    The environment's ``theme_gettext`` gives the translation. A call on an
-    attribute (``x._("text")``) is left alone."""
+    The environment's ``theme_gettext`` is the theme's own ``_`` (see
+    make_environment), so the compiled text is what the call returns. A call
+    on an attribute (``x._("text")``) is left alone."""
 
     def filter_stream(self, stream: TokenStream) -> Iterable[Token]:
         translate: Callable[[str], str] | None = getattr(self.environment, "theme_gettext", None)
@@ -46,8 +46,7 @@ def _folded(tokens: list[Token], translate: Callable[[str], str]) -> Iterator[To
                 and tokens[i + 1].type == "lparen" and tokens[i + 2].type == "string"
                 and tokens[i + 3].type == "rparen" and (i == 0 or tokens[i - 1].type != "dot")):
             line = token.lineno
-            # as the runtime call formats it: "%%" is "%"
-            text = str(Markup(translate(tokens[i + 2].value)) % {})
+            text = str(translate(tokens[i + 2].value))  # what the call would return on every page
             yield Token(line, "lparen", "(")
             yield Token(line, "string", text)
             yield Token(line, "pipe", "|")
