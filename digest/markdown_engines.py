@@ -65,7 +65,7 @@ NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("block", "hashheader"): ("#",), ("block", "setextheader"): ("=", "-"), ("block", "hr"): ("-", "_", "*"),
     ("block", "olist"): (".",), ("block", "quote"): (">",), ("block", "reference"): ("]:",),
     ("block", "ulist"): ("*", "+", "-"),
-    ("pre", "html_block"): ("<",), ("tree", "unescape"): ("\\",),
+    ("pre", "html_block"): ("<", "&"), ("tree", "unescape"): ("\\",),  # (its parser reads &#0 too)
 }
 # Block processors whose test is a regular expression searched through the
 # whole block: tried only on a block with one of these strings in it, which

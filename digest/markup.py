@@ -12,7 +12,7 @@ import re
 
 import nh3
 
-from digest.markdown_engines import DEFAULT, converter
+from digest.markdown_engines import DEFAULT, Converter, converter
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
@@ -56,6 +56,8 @@ def render_markdown(text: str, engine: str = DEFAULT) -> str:
     fast = _plain_paragraphs(text)
     if fast is not None and not (engine == "cmarkgfm" and _AUTOLINK_HINTS.search(text)):
         return fast
+    if engine == "python-markdown":
+        return sanitize(_by_runs(text, converter(engine)))
     return sanitize(converter(engine)(text))
 
 
@@ -66,13 +68,63 @@ def _plain_paragraphs(text: str) -> str | None:
         return None
     paragraphs = _BLANK_LINES.split(body)
     for para in paragraphs:
-        if not para:
+        if not _plain_lines(para):
             return None
-        for line in para.split("\n"):
-            first = line[:1]
-            if first in (" ", "-", "+", "=", "") or (first.isdigit() and _LIST_NUMBER.match(line)):
-                return None
-    return "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return "\n".join([_paragraph(p) for p in paragraphs])
+
+
+def _paragraph(text: str) -> str:
+    """A plain paragraph's HTML: its text, the no-break space written as the sanitiser writes it."""
+    return f"<p>{text}</p>" if "\xa0" not in text else f"<p>{text.replace(chr(0xA0), '&nbsp;')}</p>"
+
+
+def _plain_lines(para: str) -> bool:
+    """``para`` has lines, and none of them could open a block."""
+    if not para:
+        return False
+    for line in para.split("\n"):
+        first = line[:1]
+        if first in ("-", "+", "=", "") or first.isspace() or (first.isdigit() and _LIST_NUMBER.match(line)):
+            return False  # (Python-Markdown strips a paragraph's leading spaces, no-break ones too)
+    return True
+
+
+# Python-Markdown's time goes by the element, not by the character: a body with
+# a list and a link among six paragraphs of prose costs it nearly what six
+# marked-up paragraphs would. So the plain paragraphs of such a body are not
+# given to it: each run of blocks between them is rendered alone, and each plain
+# paragraph (between blank lines, nothing of Markdown in it) is its ``<p>``,
+# which is what it gives wherever such a paragraph stands: it closes any list,
+# quote or code block before it, and what follows it starts afresh. Two things
+# reach across blank lines, and a body with either is rendered whole: reference
+# definitions (``[x]: url``, used anywhere) and raw HTML blocks (``<div>`` …).
+# The tests check the result against the whole body's, on generated Markdown.
+_SEPARATED = re.compile(r"(\n[ \t]*\n(?:[ \t]*\n)*)")
+
+
+def _by_runs(text: str, render: Converter) -> str:
+    if "]:" in text or "<" in text:
+        return render(text)
+    pieces = _SEPARATED.split(text.rstrip("\n"))  # block, separator, block, …
+    out: list[str] = []
+    run: list[str] = []  # blocks (and the separators between them) to render together
+    for i in range(0, len(pieces), 2):
+        block = pieces[i]
+        if block and block[-1] != " " and " \n" not in block and not _MARKUP_CHARS.search(block) \
+                and _plain_lines(block):
+            if run:
+                out.append(render("".join(run)))
+                run = []
+            out.append(_paragraph(block))
+        else:
+            if run:
+                run.append(pieces[i - 1])
+            run.append(block)
+    if len(out) <= 1 and not (out and run):
+        return render(text)  # nothing set aside, or only plain paragraphs and blank lines
+    if run:
+        out.append(render("".join(run)))
+    return "\n".join([html for html in out if html])
 
 
 def sanitize(fragment: str) -> str:

@@ -10,7 +10,7 @@ from digest.markdown_engines import EXTENSION_CONFIGS, EXTENSIONS
 
 # Prose with the characters that matter to Markdown mixed in.
 ALPHABET = st.sampled_from(
-    list("abc xyz ЖЁәқ«»—–,.;:?()\"'%$@/0123456789") + [" ", " ", "\n", "\n\n", "  ", "\t", "-", "+", "=",
+    list("abc xyz ЖЁәқ«»—–,.;:?()\"'%$@/0123456789\xa0\u2003\u2028\x85") + [" ", " ", "\n", "\n\n", "  ", "\t", "-", "+", "=",
     "*", "_", "`", "#", ">", "<", "&", "[", "]", "!", "|", "1. ", "- ", "    ", "\\", "~", "\r\n"]
 )
 TEXT = st.lists(ALPHABET, max_size=60).map("".join)
@@ -90,3 +90,49 @@ def test_sanitised_links_and_images_stay_valid_html() -> None:
         '<p><a title="t">bad</a> <a href="https://x.org" rel="noopener nofollow">ok</a> '
         '<img src="x" alt=""> <img src="y" alt="Y"></p>'
     )
+
+
+# Bodies as editors write them: blocks of prose and of Markdown, between blank
+# lines of every kind (the runs between plain paragraphs are rendered apart).
+PLAIN_BLOCK = st.sampled_from([
+    "ASTANA. The CEC said turnout reached 54.2 percent.", "Явка составила 54,2%.\nВторая строка абзаца.",
+    "Сайлау өтті. «Дауыс» берілді", "a\xa0b (c), d; e: f?", "2024 was a year", "ends with a colon:",
+])
+MARKED_BLOCK = st.sampled_from([
+    "- one\n- two", "* one\n\n* two", "1. first\n2. second", "1) first", "> a quote\nlazy line", "> quote",
+    "## Heading", "Title\n=====", "Sub\n---", "---", "    code line", "    code\n\n    more code",
+    "| a | b |\n|---|---|\n| 1 | 2 |", "a **bold** word", "a [link](https://x.org) here", "see [x][r]",
+    "[r]: https://r.org", "line with a hard break  \nnext", "<div>\n\nraw\n\n</div>", "a <b>tag</b>",
+    "- item\n\n    continued in the item", "  indented two", "text\twith tab", "`code` span", "a_b_c", "\\*not\\*",
+    "- item\nlazy", "+ plus", "=", "-", "",
+])
+SEPARATOR = st.sampled_from(["\n\n", "\n \n", "\n\n\n", "\n\t\n", "\n\n \n\n", "\n"])
+
+
+@st.composite
+def editor_bodies(draw) -> str:
+    blocks = draw(st.lists(st.one_of(PLAIN_BLOCK, MARKED_BLOCK), min_size=1, max_size=8))
+    text = blocks[0]
+    for block in blocks[1:]:
+        text += draw(SEPARATOR) + block
+    return text + draw(st.sampled_from(["", "\n", "\n\n", " \n"]))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(editor_bodies())
+def test_plain_paragraphs_set_aside_give_the_whole_bodys_html(text: str) -> None:
+    assert markup.render_markdown(text) == _reference(text)
+
+
+def test_only_the_marked_up_blocks_reach_python_markdown(monkeypatch) -> None:
+    seen: list[str] = []
+    real = markup.converter("python-markdown")
+    monkeypatch.setattr(markup, "converter", lambda engine: lambda text: seen.append(text) or real(text))
+    body = "First plain paragraph.\n\n- a list\n- of two\n\nSecond plain.\n\nA **bold** word.\n\n> quoted\n\nLast plain.\n"
+    html = markup.render_markdown(body)
+    assert seen == ["- a list\n- of two", "A **bold** word.\n\n> quoted"]
+    assert html == _reference(body)
+    seen.clear()
+    with_reference = body + "\n[x]: https://x.org\n"
+    assert markup.render_markdown(with_reference) == _reference(with_reference)
+    assert seen == [with_reference]  # a reference may be used anywhere: rendered whole
