@@ -20,6 +20,7 @@ import yaml
 
 from digest.config import SiteConfig
 from digest.errors import ContentError, ContentWarning, cut_repr, quote_path
+from digest.front_matter import simple_front_matter
 from digest.markup import lede, render_markdown
 from digest.model import Body, Entry, slugify
 from digest.stories import sketch
@@ -299,6 +300,9 @@ def _split(text: str, shown: str) -> tuple[dict, str, str]:
     body = text[close.end() + 1 :]
     if _CONTROL.search(fm_text):
         return {}, body, fm_text  # parse_entry names the character; the YAML reader would only refuse it
+    meta = simple_front_matter(fm_text)
+    if meta is not None:
+        return meta, body, fm_text
     try:
         meta = yaml.load(fm_text, Loader=_Loader)
     except _TooBig as exc:

@@ -1,0 +1,79 @@
+"""The front matter read without the YAML parser is what YAML reads, or left to it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest import content
+from digest.front_matter import simple_front_matter
+
+KEYS = st.sampled_from(["title", "date", "tags", "source", "lang", "x_1", "_k", "yes", "True", "on", "Null",
+                        "y", "n", "key", "Заголовок", "a b", "1st"])
+VALUES = st.sampled_from([
+    '"Kazakhstan calls UN"', '"a # b"', '"it\'s"', '"a \\" b"', '"a\\tb"', '""', '"x" # c', '"open',
+    "'single'", "'it''s'", "''", "'a' 'b'", "'open",
+    "Kazinform", "Qazaq TV", "Vlast.kz", "O'Brien", "a 'b' c", "https://x.org/a?b=1#c", "x: y", "x #c", "x#c",
+    "ends:", "a :b", "AT&T", "a, b", "{a: b}", "[a]]", "a [b]", "Выборы", "Сайлау 2024", "a\xa0b", "e10", "Infinity",
+    "true", "True", "TRUE", "tRUE", "false", "no", "No", "off", "On", "y", "n", "null", "Null", "~", "NULL", "nil",
+    "2023-03-10T14:20:00+06:00", "2023-03-10T14:20:00Z", "2023-03-10T14:20:00", "2023-03-10T14:20:00.5+06:00",
+    "2023-03-10", "2023-02-30", "2023-02-30T10:00:00", "2023-06-15 09:30", "2023-06-15 09:30:00", "2023-3-1",
+    "2024", "1_000", "0x1F", "+1", "-1", "12:30", "1:20:30", ".inf", "1e3", "3.5",
+    "[Elections, UN, Observers]", "[Presidential election, ЦИК]", "[a,b]", "[ ]", "[]", "[a, ]", "[yes, no]",
+    "[1, a]", "[a: b]", "['a']", '["a"]', "[a, [b]]", "[a #b]", "[Null]", "[a,  b ]",
+    "&anchor x", "*alias", "!!str x", "|", ">", "@x", "`x`", "%x", "- a", "? a", "a\tb", "a\rb", "a\x85b",
+    "a\u2028b", "\ufeffa", "a\x7fb", "",
+])
+LINE = st.one_of(
+    st.builds(lambda k, v, sp: f"{k}:{sp}{v}", KEYS, VALUES, st.sampled_from([" ", "  ", "", "\t"])),
+    st.sampled_from(["", "# a comment", "  continued", "- item", "key:value", "---", "...", "%YAML 1.1",
+                     "title: x  ", "title:   ", "title:"]),
+)
+
+
+def _typed(value):
+    """A value with the type of every part spelled out (True is not 1, a date not a datetime)."""
+    if isinstance(value, dict):
+        return {repr(k): _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, repr(value))
+
+
+def _yaml(text: str):
+    try:
+        return yaml.load(text, Loader=content._Loader)
+    except yaml.YAMLError:
+        return "refused"
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(LINE, max_size=10).map("\n".join))
+def test_read_without_yaml_only_what_yaml_reads_the_same(text: str) -> None:
+    fast = simple_front_matter(text)
+    if fast is not None:
+        assert _typed(fast) == _typed(_yaml(text) or {})
+
+
+def test_the_front_matter_ingest_writes_is_read_without_yaml() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from digest.ingest.write import dump_front_matter
+
+    meta = {"title": "Выборы: итоги «2024» — it's over", "date": datetime(2024, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=5))),
+            "tags": ["Elections", "Majilis", "ЦИК"], "source": "Kazinform", "source_url": "https://x.kz/a?b=1#c",
+            "dateline": "ASTANA", "author": None, "lang": "ru", "draft": False, "featured": False}
+    text = dump_front_matter(meta)
+    assert simple_front_matter(text) == meta
+
+
+def test_the_sample_digest_front_matter_mostly_skips_yaml() -> None:
+    root = Path(__file__).resolve().parents[1] / "content"
+    texts = [content._split(p.read_text("utf-8"), p.name)[2] for p in sorted(root.rglob("*.md"))]
+    fast = [simple_front_matter(t) for t in texts]
+    assert sum(f is not None for f in fast) >= 0.8 * len(texts)
+    for text, meta in zip(texts, fast):
+        if meta is not None:
+            assert _typed(meta) == _typed(_yaml(text))
