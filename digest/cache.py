@@ -123,10 +123,10 @@ def _read_pickle(path: Path):
         raise CacheError("not a cache file (damaged?)", path=path)
     if int.from_bytes(raw[len(HEADER) : len(HEADER) + 2], "big") != FORMAT:
         return None
-    if len(raw) < start or zlib.crc32(raw[start:]) != int.from_bytes(raw[start - 4 : start], "big"):
+    if len(raw) < start or zlib.crc32(memoryview(raw)[start:]) != int.from_bytes(raw[start - 4 : start], "big"):
         raise CacheError("the checksum does not match (cut short or overwritten)", path=path)
     try:
-        data = pickle.loads(raw[start:])
+        data = pickle.loads(memoryview(raw)[start:])  # (a view: no second copy of a large segment)
     except Exception as exc:  # pragma: no cover - the checksum matched
         raise CacheError(f"unreadable ({exc})", path=path) from None
     if not isinstance(data, dict) or data.get("version") != __version__:
@@ -178,8 +178,30 @@ def entry_row(rel: str, stamp: Stamp, entry: Entry) -> tuple:
 def write_segment(folder: Path, settings: str, rows: list[tuple], gone: list[str] = ()) -> Path:
     """A new segment file of entry rows (and paths gone); returns its path."""
     path = folder / f"{SEGMENT_PREFIX}{uuid.uuid4().hex}.pickle"
-    _write_atomic(path, _dump((settings, rows, list(gone))))
+    _write_atomic(path, _dump((settings, _sharing(rows), list(gone))))
     return path
+
+
+# Values that entries repeat (tags, outlets, datelines, languages): each is made
+# one object in a segment before it is pickled, so the pickle holds it once and
+# the entries read back share it (about 400 bytes less an entry in every build's
+# memory, and less to write and read).
+_SHARED = tuple(1 + i for i, name in enumerate(_FIELDS) if name in ("tags", "tag_slugs", "source", "dateline", "author", "lang"))
+
+
+def _sharing(rows: list[tuple]) -> list[tuple]:
+    one: dict = {}
+    out = []
+    for rel, size, mtime, values in rows:
+        values = list(values)
+        for i in _SHARED:
+            value = values[i]
+            if type(value) is tuple:
+                value = tuple([one.setdefault(v, v) for v in value])
+            if value is not None:
+                values[i] = one.setdefault(value, value)
+        out.append((rel, size, mtime, tuple(values)))
+    return out
 
 
 def read_segment(path: Path, settings: str) -> tuple[dict[str, tuple[Stamp, Entry]], list[str]] | None:
