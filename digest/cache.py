@@ -123,10 +123,11 @@ def _read_pickle(path: Path):
         raise CacheError("not a cache file (damaged?)", path=path)
     if int.from_bytes(raw[len(HEADER) : len(HEADER) + 2], "big") != FORMAT:
         return None
-    if len(raw) < start or zlib.crc32(memoryview(raw)[start:]) != int.from_bytes(raw[start - 4 : start], "big"):
+    payload = memoryview(raw)[start:]  # a view: no second copy of a large segment
+    if len(raw) < start or zlib.crc32(payload) != int.from_bytes(raw[start - 4 : start], "big"):
         raise CacheError("the checksum does not match (cut short or overwritten)", path=path)
     try:
-        data = pickle.loads(memoryview(raw)[start:])  # (a view: no second copy of a large segment)
+        data = pickle.loads(payload)
     except Exception as exc:  # pragma: no cover - the checksum matched
         raise CacheError(f"unreadable ({exc})", path=path) from None
     if not isinstance(data, dict) or data.get("version") != __version__:

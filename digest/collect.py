@@ -181,7 +181,7 @@ class Site:
             for e in own.entries:
                 shared.pop(e.url, None)
         t = entry.order[0]
-        ranked = sorted([(-n, abs(found[u].order[0] - t), found[u].order[1], u) for u, n in shared.items()])
+        ranked = sorted([(-n, abs(found[u].order[0] - t), found[u].source_path, u) for u, n in shared.items()])
         chosen = tuple([found[r[3]] for r in ranked[:limit]])
         # the entries, and what they add to a page key (hashed: small)
         ids = hashlib.blake2b("\n".join([e.ident for e in chosen]).encode(), digest_size=16).hexdigest()

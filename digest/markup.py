@@ -85,6 +85,12 @@ def _paragraph(text: str) -> str:
     return f"<p>{text}</p>" if "\xa0" not in text else f"<p>{text.replace(chr(0xA0), '&nbsp;')}</p>"
 
 
+def _plain_block(block: str) -> bool:
+    """A block (between blank lines) of plain prose: no markup, no hard break."""
+    return bool(block) and block[-1] != " " and " \n" not in block and not _MARKUP_CHARS.search(block) \
+        and _plain_lines(block)
+
+
 def _plain_lines(para: str) -> bool:
     """``para`` has lines, and none of them could open a block."""
     if not para:
@@ -106,7 +112,7 @@ def _plain_lines(para: str) -> bool:
 # reach across blank lines, and a body with either is rendered whole: reference
 # definitions (``[x]: url``, used anywhere) and raw HTML blocks (``<div>`` …).
 # The tests check the result against the whole body's, on generated Markdown.
-_SEPARATED = re.compile(r"(\n[ \t]*\n(?:[ \t]*\n)*)")
+_SEPARATED = re.compile(f"({_BLANK_LINES.pattern})")  # the blank lines, kept by ``split``
 
 
 def _by_runs(text: str, render: Converter) -> str:
@@ -117,8 +123,7 @@ def _by_runs(text: str, render: Converter) -> str:
     run: list[str] = []  # blocks (and the separators between them) to render together
     for i in range(0, len(pieces), 2):
         block = pieces[i]
-        if block and block[-1] != " " and " \n" not in block and not _MARKUP_CHARS.search(block) \
-                and _plain_lines(block):
+        if _plain_block(block):
             if run:
                 out.append(render("".join(run)))
                 run = []
@@ -127,8 +132,8 @@ def _by_runs(text: str, render: Converter) -> str:
             if run:
                 run.append(pieces[i - 1])
             run.append(block)
-    if len(out) <= 1 and not (out and run):
-        return render(text)  # nothing set aside, or only plain paragraphs and blank lines
+    if not out or (len(out) == 1 and not run):
+        return render(text)  # nothing set aside, or one plain paragraph and blank lines
     if run:
         out.append(render("".join(run)))
     return "\n".join([html for html in out if html])
