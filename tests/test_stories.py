@@ -4,12 +4,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import re
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest import stories
 from digest.build import load_entries
@@ -302,3 +305,20 @@ def test_a_memo_kept_between_calls_gives_the_same_stories() -> None:
             current.append(entries[victim])  # one restored
         else:  # an edit: the same entry, another identity
             current[victim] = dataclasses.replace(current[victim], digest=f"edited-{step}")
+
+
+# The sketch's two searches are written so that a search skips to the characters
+# that can start a match; these are what they must find, as first written.
+_PLAIN_NAME = re.compile(rf"\b[{stories._UPPER}][^\W\d_{stories._UPPER}]+\b")
+_PLAIN_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|https?://\S+")
+_PIECES = st.lists(st.sampled_from([
+    "Ибраева ", "Mr ", "cNN", "Ә", "Қазақ", "x", "5", "_", " ", "\n", ". ", "«", "[", "]", "(", ")", "!", "<", ">",
+    "https://e.org/a", "http://", "](", "![", "ЦИК", "Alma-Ata", "\u00a0",
+]), max_size=30).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PIECES)
+def test_the_sketch_s_searches_find_what_their_plain_forms_find(text: str) -> None:
+    assert [m.span() for m in stories._NAME.finditer(text)] == [m.span() for m in _PLAIN_NAME.finditer(text)]
+    assert stories._MARKUP.sub(stories._link_text, text) == _PLAIN_MARKUP.sub(lambda m: m.group(1) or " ", text)
