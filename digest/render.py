@@ -79,6 +79,7 @@ class Renderer:
         self.config = config
         self._bytecode_dir = bytecode_dir
         self._partials: dict[tuple[str, str], str] = {}
+        self._partials_kept = 0  # how many were left the last time old ones were dropped
         self._feeds: dict[str, tuple[bytes, bytes]] = {}
         self._story_of: dict[str, Story] = {}
         self._cached: dict[tuple, Markup] = {}
@@ -124,8 +125,18 @@ class Renderer:
                 self.template(name)
 
     def use_site(self, site: Site) -> None:
-        """The site being built: partials of an entry in a story name the story's other entries."""
+        """The site being built: partials of an entry in a story name the story's other entries.
+
+        A renderer kept between builds (``digest serve``'s) remembers the
+        partials of every version of an entry it rendered: once they have
+        doubled since the last look, those of entries (or stories) the site no
+        longer has are forgotten, so a preview left running all day does not grow.
+        """
         self._story_of = site.story_of
+        if len(self._partials) > 2 * self._partials_kept + 64:
+            current = {e.ident: story_ident(site.story_of.get(e.url)) for e in site.entries}
+            self._partials = {k: v for k, v in self._partials.items() if current.get(k[1], None) == k[2]}
+            self._partials_kept = len(self._partials)
 
     def partial(self, name: str, entry: Entry) -> Markup:
         """A small template rendered once per entry and build (cards, list items).

@@ -324,3 +324,20 @@ def test_a_story_told_under_other_tags_and_weeks_rebuilds_the_lists_that_show_it
         copy.unlink()
         builder.build({copy})
         _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: copy of {path.name} gone")
+
+
+def test_a_long_lived_builder_forgets_the_partials_of_old_versions(tmp_path: Path) -> None:
+    """``digest serve`` left running: every save renders an entry's card and list
+    lines again; the old versions' are dropped, not kept for the rest of the day."""
+    root = generate(tmp_path / "root", 30, seed=5)
+    builder = Builder(load_config(root), autosave=False)
+    builder.build()
+    first = len(builder._renderer._partials)
+    files = sorted((root / "content").rglob("*.md"))
+    for step in range(150):
+        path = files[step % len(files)]
+        path.write_text(path.read_text("utf-8").replace('title: "', f'title: "Save {step} ', 1), "utf-8")
+        builder.build(changed={path})
+    assert first > 0
+    assert len(builder._renderer._partials) < 2 * first + 80, (first, len(builder._renderer._partials))
+    _assert_same_as_cold(root, root / "site", tmp_path, "after 150 saves")
