@@ -140,6 +140,18 @@ def _normalize_whitespace(md):
     return Normalize(md)
 
 
+def gfm_options(Options) -> int:
+    """cmark-gfm's options (``Options``: ``cmarkgfm.cmark.Options``).
+
+    UNSAFE keeps raw HTML in the output, as Python-Markdown does: the
+    sanitiser, not the engine, decides what of it stays. Strikethrough takes
+    two tildes: news text writes one for "about" (~50 to ~60 seats). A
+    column's alignment is a style, as with Python-Markdown (``align`` is obsolete HTML).
+    """
+    return (Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+            | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES)
+
+
 def _cmarkgfm() -> Converter:
     try:
         from cmarkgfm import _cmark
@@ -147,12 +159,7 @@ def _cmarkgfm() -> Converter:
     except ImportError as exc:  # a regular dependency, but an install can lack it
         raise ConfigError(f"'cmarkgfm' needs the cmarkgfm package, which cannot be imported ({exc}): "
                           "pip install cmarkgfm", field="markdown_engine") from None
-    # UNSAFE keeps raw HTML in the output, as Python-Markdown does: the
-    # sanitiser, not the engine, decides what of it stays. Strikethrough takes
-    # two tildes: news text writes one for "about" (~50 to ~60 seats). A
-    # column's alignment is a style, as with Python-Markdown (``align`` is obsolete HTML).
-    options = (Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
-               | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES)
+    options = gfm_options(Options)
     lib, ffi = _cmark.lib, _cmark.ffi
     lib.cmark_gfm_core_extensions_ensure_registered()
     extensions = [lib.cmark_find_syntax_extension(name.encode()) for name in GFM_EXTENSIONS]
@@ -200,18 +207,9 @@ def _cmark_freeing(_cmark):
     """)
     try:
         so = own.dlopen(_cmark.__file__)
-        release = so.cmark_get_default_mem_allocator().free  # what the parser allocated with (the default)
-        node_free = so.cmark_node_free
+        # (a ``void *`` parameter takes the bindings' pointers as they are)
+        return so.cmark_node_free, so.cmark_get_default_mem_allocator().free  # the parser's allocator
     except (OSError, AttributeError) as exc:  # a build of cmarkgfm that does not export them
         log.warning("cmark-gfm's output cannot be freed with this build of cmarkgfm (%s): "
                     "each body rendered keeps its memory until digest exits", exc)
         return (lambda root: None), (lambda raw: None)
-    to_address, cast = _cmark.ffi.cast, own.cast
-
-    def free_tree(root) -> None:
-        node_free(cast("void *", int(to_address("uintptr_t", root))))
-
-    def free_text(raw) -> None:
-        release(cast("void *", int(to_address("uintptr_t", raw))))
-
-    return free_tree, free_text

@@ -135,7 +135,7 @@ class Renderer:
         self._story_of = site.story_of
         if len(self._partials) > 2 * self._partials_kept + 64:
             current = {e.ident: story_ident(site.story_of.get(e.url)) for e in site.entries}
-            self._partials = {k: v for k, v in self._partials.items() if current.get(k[1], None) == k[2]}
+            self._partials = {k: v for k, v in self._partials.items() if current.get(k[1]) == k[2]}
             self._partials_kept = len(self._partials)
 
     def partial(self, name: str, entry: Entry) -> Markup:

@@ -19,7 +19,7 @@ from digest.build import build
 from digest.check import check_site
 from digest.config import load_config
 from digest.markdown_differences import DIFFERENCES, find, table
-from digest.markdown_engines import ENGINES, GFM_EXTENSIONS, converter
+from digest.markdown_engines import ENGINES, GFM_EXTENSIONS, converter, gfm_options
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -288,9 +288,8 @@ def test_cmarkgfm_renders_what_its_own_wrapper_renders(text: str) -> None:
     from cmarkgfm import markdown_to_html_with_extensions
     from cmarkgfm.cmark import Options
 
-    options = (Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
-               | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES)
-    expected = markdown_to_html_with_extensions(text, options=options, extensions=GFM_EXTENSIONS).rstrip("\n")
+    expected = markdown_to_html_with_extensions(text, options=gfm_options(Options),
+                                                extensions=GFM_EXTENSIONS).rstrip("\n")
     assert converter("cmarkgfm")(text) == expected
 
 
