@@ -159,9 +159,10 @@ SMALL_PACK = 1 << 20  # bytes
 MAX_SMALL_PACKS = 16
 
 
-def _pack_entry(entry: Entry) -> tuple:
-    """An entry as plain values: much faster to pickle than the dataclass."""
-    return (entry.body._ref, *[getattr(entry, name) for name in _FIELDS])
+def _pack_entry(entry: Entry, ref: tuple | None = None) -> tuple:
+    """An entry as plain values: much faster to pickle than the dataclass
+    (``ref``: where its body is, when not yet in ``entry.body``)."""
+    return (ref or entry.body._ref, *[getattr(entry, name) for name in _FIELDS])
 
 
 _BODY_AT = [f.name for f in fields(Entry) if f.init].index("body")
@@ -172,8 +173,8 @@ def _unpack_entry(values: tuple) -> Entry:
     return Entry(*values[1 : _BODY_AT + 1], Body(None, values[0]), *values[_BODY_AT + 1 :])
 
 
-def entry_row(rel: str, stamp: Stamp, entry: Entry) -> tuple:
-    return (rel, stamp.size, stamp.mtime_ns, _pack_entry(entry))
+def entry_row(rel: str, stamp: Stamp, entry: Entry, ref: tuple | None = None) -> tuple:
+    return (rel, stamp.size, stamp.mtime_ns, _pack_entry(entry, ref))
 
 
 def write_segment(folder: Path, settings: str, rows: list[tuple], gone: list[str] = ()) -> Path:
@@ -272,13 +273,17 @@ class PackWriter:
         self._fh = open(self.path, "ab")
         self._offset = 0
 
-    def store(self, entry: Entry) -> Entry:
-        """The same entry, with its body moved into the pack."""
-        data = entry.body.html.encode("utf-8")
+    def add(self, html: str) -> tuple[str, int, int, int]:
+        """Append a body; where it is: (pack file, offset, length, CRC-32 of the bytes)."""
+        data = html.encode("utf-8")
         self._fh.write(data)
         ref = (self.path, self._offset, len(data), zlib.crc32(data))
         self._offset += len(data)
-        return replace(entry, body=Body(None, ref))
+        return ref
+
+    def store(self, entry: Entry) -> Entry:
+        """The same entry, with its body moved into the pack."""
+        return replace(entry, body=Body(None, self.add(entry.body.html)))
 
     def close(self) -> None:
         self._fh.close()
