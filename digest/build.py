@@ -40,7 +40,8 @@ from digest.lock import Say, site_lock, to_stderr
 from digest.model import Entry, forget_packs
 from digest.output import Staging, clear_debris, marker_stamp, scratch_prefix
 from digest.parallel import read_entries, read_into, render_into
-from digest.render import PageSpec, Renderer, plan_site, template_folders
+from digest.plan import PageSpec, plan_site
+from digest.render import Renderer, template_folders
 from digest.search import BUNDLE, ENTRY_PAGES, SearchOutcome, index_site
 
 log = logging.getLogger(__name__)

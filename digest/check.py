@@ -82,7 +82,7 @@ SUMMARY_LIMIT = 300
 DUPLICATE_SIMILARITY = 0.7
 DUPLICATE_DAYS = 3
 INGEST_FIELDS = ("ingested", "photo_credit")
-OTHER_FIELDS = ("translation_key",)  # read by the theme (``entry.extra``): see ``digest.render.translation_key``
+OTHER_FIELDS = ("translation_key",)  # read by the theme (``entry.extra``): see ``digest.plan.translation_key``
 _TAG_MATCH = 0.8  # difflib ratio from which a known tag is suggested
 _MISSPELT = 0.9  # … and from which a tag several entries use still reads as a misspelling
 
@@ -245,7 +245,7 @@ def _translation_keys(read: list[_Read], config: SiteConfig) -> Iterable[Finding
     """A ``translation_key`` that two entries of one language share: only one
     of them can be the page's translation (the earliest is taken)."""
     from digest.collect import language_of
-    from digest.render import translation_key
+    from digest.plan import translation_key
 
     languages = config.site_languages
     seen: dict[tuple[str, str], _Read] = {}
@@ -401,7 +401,7 @@ def _pages(entries: list[Entry], config: SiteConfig) -> tuple[set[str], dict[str
     """Every file the build would write (paths below the site root), and each entry's page."""
     from digest.build import static_specs
     from digest.collect import collect
-    from digest.render import plan_site
+    from digest.plan import plan_site
 
     site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold)
     pages = {spec.path for spec in plan_site(site, config)}

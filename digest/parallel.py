@@ -29,7 +29,8 @@ from digest.deathsig import die_with
 from digest.errors import WorkerError
 from digest.content import read_entry
 from digest.model import Entry, forget_packs
-from digest.render import PageSpec, Renderer
+from digest.plan import PageSpec
+from digest.render import Renderer
 
 PARALLEL_MIN_ENTRIES = 400
 PARALLEL_MIN_PAGES = 800

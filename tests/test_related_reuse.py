@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest.collect import RELATED
-from digest.render import _changed_span
+from digest.plan import _changed_span
 
 
 def _window(items: tuple, i: int) -> tuple:
