@@ -40,9 +40,10 @@ from digest.lock import Say, site_lock, to_stderr
 from digest.model import Entry, forget_packs
 from digest.output import Staging, clear_debris, marker_stamp, scratch_prefix
 from digest.parallel import read_entries, read_into, render_into
-from digest.plan import PageSpec, plan_site
+from digest.plan import EntryPagesState, PageSpec, plan_site
 from digest.render import Renderer, template_folders
 from digest.search import BUNDLE, ENTRY_PAGES, SearchOutcome, index_site
+from digest.stories import CandidatePairs, PairsState
 
 log = logging.getLogger(__name__)
 
@@ -219,8 +220,18 @@ class Builder:
         clock.lap("scan")
         entries = self._load(settings, changed, scanned)
         clock.lap("read")
+        page_settings = cachemod.fingerprint(settings, _templates_digest(config))
+        manifest = self._current_manifest(page_settings)
+        # collect's memo: a long-lived builder's own, or what a single build
+        # keeps of the last one (its candidate pairs of stories, see below)
+        memo = self._collect_memo if self.remember else {}
+        stories_memo = memo.setdefault("stories", {})
+        if "slices" not in stories_memo and manifest is not None and manifest.story_pairs is not None:
+            pairs_settings, state = manifest.story_pairs
+            if pairs_settings == settings and isinstance(state, PairsState):
+                stories_memo["slices"] = CandidatePairs.restored(state)
         site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold,
-                       memo=self._collect_memo if self.remember else None)
+                       memo=memo)
         clock.lap("group")
         if self._memo_settings != settings or len(self._spec_memo) > 2 * len(site.entries) + 100:
             self._spec_memo = {}
@@ -229,22 +240,29 @@ class Builder:
         if len(self._related_memo) > 2 * len(site.entries) + 100:
             self._related_memo = {}
         memos = (self._spec_memo, self._related_memo) if self.remember else (None, None)
-        specs = plan_site(site, config, *memos) + (statics if scanned is not None else static_specs(config))
+        last_build = None
+        if not self.remember and manifest is not None and isinstance(manifest.entry_pages, EntryPagesState):
+            # (a builder that remembers keeps its last plan in memory; a manifest
+            # of other settings has no key to keep, nor a state)
+            last_build = (manifest.entry_pages, manifest.files)
+        specs = plan_site(site, config, *memos, last_build) + (statics if scanned is not None else static_specs(config))
         _check_unique(specs)
-        page_settings = cachemod.fingerprint(settings, _templates_digest(config))
         renderer = self._renderer_for(page_settings)
         renderer.use_site(site)
         renderer.check_templates(spec.template for spec in specs)
         keys = self._keys(specs, page_settings)
         clock.lap("plan")
 
-        manifest = self._current_manifest(page_settings)
         self._search = None
         if manifest is None:
             result = self._full(specs, keys, renderer, page_settings)
         else:
             result = self._incremental(specs, keys, renderer, manifest)
         files, rendered, written, removed, full = result
+        # what the next single build starts from: what this build's entry
+        # pages were made from, and its stories' candidate pairs
+        self._manifest.entry_pages = None if config.languages else EntryPagesState.of(site)
+        self._manifest.story_pairs = (settings, stories_memo["slices"].state()) if "slices" in stories_memo else None
         clock.lap("render and write")
         faults.point("written")
         self._manifest.inputs = inputs or ""  # unknown after a partial look (serve names what changed)
@@ -271,7 +289,7 @@ class Builder:
         keys = {}
         if not self.remember:
             for spec in specs:
-                keys[spec.path] = _key_hash(spec.key, page_settings)
+                keys[spec.path] = spec.known or _key_hash(spec.key, page_settings)
             return keys
         for spec in specs:
             digest = memo.get(spec.key)
@@ -455,7 +473,7 @@ class Builder:
             # Templates or settings changed: every key changes, but the
             # manifest still tells which bytes are already in place.
             files = {p: ("", h) for p, (_, h) in manifest.files.items()}
-            manifest = Manifest(page_settings, manifest.output, manifest.marker, files)
+            manifest = Manifest(page_settings, manifest.output, manifest.marker, files, story_pairs=manifest.story_pairs)
         return manifest
 
     def _full(self, specs, keys, renderer, page_settings):

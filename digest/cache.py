@@ -37,7 +37,7 @@ from digest.model import Body, Entry, forget_packs
 
 log = logging.getLogger(__name__)
 
-FORMAT = 7
+FORMAT = 8
 HEADER = b"digest-cache\n"  # then the format (2 bytes), the CRC-32 of the rest (4 bytes), the pickle
 ENTRIES = "entries.pickle"
 MANIFEST = "manifest.pickle"
@@ -107,6 +107,11 @@ class Manifest:
     # static file's stamp): when it is the same, a build has nothing to do
     inputs: str = ""
     entries: int = 0  # entries in the site built from them
+    # what the entry pages of the build that wrote these files were made from
+    # (``digest.plan.EntryPagesState``; None on a multilingual site)
+    entry_pages: object = None
+    # (entry settings, ``digest.stories.PairsState``) of that build's stories
+    story_pairs: tuple | None = None
 
 
 def _read_pickle(path: Path):

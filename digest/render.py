@@ -199,6 +199,8 @@ class Renderer:
         return True
 
     def render(self, spec: PageSpec) -> bytes:
+        if spec.known:  # its context is not the page's: the file in place is (see ``PageSpec.known``)
+            raise RuntimeError(f"{spec.path}: a page kept from the last build cannot be rendered")
         if spec.template.startswith("feed:"):
             return self._feed(spec)
         if spec.template == "text:":

@@ -105,6 +105,31 @@ def test_groups_made_again_from_the_last_site_match_fresh_ones(tmp_path: Path) -
         last = site
 
 
+def test_stories_found_from_the_last_builds_pairs_read_back_match_fresh_ones(tmp_path: Path) -> None:
+    """A single build starts from the candidate pairs the last build saved (by
+    slice of time, its entries named by identity): after every kind of
+    change the site is the one a call with nothing kept gives, stories and all."""
+    import pickle
+
+    from digest.stories import CandidatePairs
+
+    entries = load_entries(load_config(generate(tmp_path / "root", 200, seed=12)))
+    tz = zone("Asia/Almaty")
+    rng = random.Random(12)
+    memo: dict = {}
+    collect(entries, tz=tz, memo=memo)
+    told = 0
+    for step in range(60):
+        for _ in range(40 if step % 19 == 18 else rng.choice((1, 1, 2, 3))):
+            _change(entries, rng, step)
+        state = pickle.loads(pickle.dumps(memo["stories"]["slices"].state()))  # as a new process reads it
+        memo = {"stories": {"slices": CandidatePairs.restored(state)}}
+        site = collect(entries, tz=tz, memo=memo)
+        assert site == collect(entries, tz=tz), step
+        told += len(site.stories)
+    assert told > 60  # stories were there to find
+
+
 def _change(entries: list, rng: random.Random, step: int) -> None:
     i = rng.randrange(len(entries))
     entry = entries[i]

@@ -126,6 +126,91 @@ def test_fresh_processes_with_the_cache_match_cold_builds(tmp_path: Path) -> Non
         _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
 
 
+def _two_tags(root: Path) -> None:
+    """Two tags only: each tag's list is long, so an edit changes the related
+    entries near it on the list and not those far from it."""
+    import re
+
+    for i, path in enumerate(sorted((root / "content").rglob("*.md"))):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^tags: \[.*\]$", f"tags: [{['Turnout', 'CEC, Turnout', 'CEC'][i % 3]}]", text, flags=re.M), "utf-8")
+
+
+@pytest.mark.parametrize("seed", [41, 42])
+def test_fresh_builds_keeping_the_last_builds_entry_pages_match_cold_builds(tmp_path: Path, seed: int) -> None:
+    """A fresh ``digest build`` takes the key of each entry page that cannot
+    have changed from the last build's manifest; what it writes is still what
+    a cold build writes, after edits of every kind."""
+    root = generate(tmp_path / "root", 90, seed=seed)
+    _two_tags(root)
+    toml = root / "digest.toml"
+    toml.write_text(toml.read_text("utf-8").replace("per_page = 20", "per_page = 4"), "utf-8")
+    rng = random.Random(seed)
+    build(load_config(root))
+    for step in range(14):
+        what = _edit(rng, root, step)
+        if step % 4 == 3:
+            what += " + " + _edit(rng, root, step + 100)
+        result = build(load_config(root))
+        assert not result.full, what
+        _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
+
+
+def test_a_fresh_build_after_one_edit_works_out_only_the_entry_pages_near_it(tmp_path: Path, monkeypatch) -> None:
+    """The related entries of a page far from an edit (on every list of its
+    tags) are not worked out again: the last build's key is kept."""
+    from digest.collect import RELATED, Site
+
+    root = generate(tmp_path / "root", 90, seed=43)
+    _two_tags(root)
+    build(load_config(root))
+    path = sorted((root / "content").rglob("*.md"))[40]
+    path.write_text(path.read_text("utf-8").replace('title: "', 'title: "Edited ', 1), "utf-8")
+    asked: list[str] = []
+    original = Site.related_and_ids
+
+    def counting(self, entry, *args, **kwargs):
+        asked.append(entry.url)
+        return original(self, entry, *args, **kwargs)
+
+    monkeypatch.setattr(Site, "related_and_ids", counting)
+    result = build(load_config(root))
+    monkeypatch.undo()
+    # its own page, and its neighbours within reach on the lists of its (up to two) tags
+    assert 1 <= len(asked) <= 2 * (2 * RELATED + 1), asked
+    assert result.rendered < result.pages // 10
+    _assert_same_as_cold(root, root / "site", tmp_path, "one edit")
+
+
+def test_fresh_builds_after_a_long_lived_builder_match_cold_builds(tmp_path: Path) -> None:
+    """``digest serve`` saves the manifest of its last build when it stops: the
+    entry pages' state saved with it must be that build's, or a fresh build
+    after an edit is undone would keep a page as the preview left it."""
+    root = generate(tmp_path / "root", 90, seed=44)
+    _two_tags(root)
+    build(load_config(root))
+    path = sorted((root / "content").rglob("*.md"))[40]
+    original = path.read_text("utf-8")
+    preview = Builder(load_config(root), autosave=False)  # as digest serve keeps one
+    path.write_text(original.replace('title: "', 'title: "Edited in the preview ', 1), "utf-8")
+    preview.build()
+    preview.save()
+    path.write_text(original, "utf-8")  # undone while no preview runs
+    build(load_config(root))
+    _assert_same_as_cold(root, root / "site", tmp_path, "the edit undone")
+    rng = random.Random(44)
+    for step in range(6):
+        what = _edit(rng, root, step)
+        preview = Builder(load_config(root), autosave=False)
+        preview.build()
+        what += " + " + _edit(rng, root, step + 100)
+        preview.build()
+        preview.save()
+        what += " + " + _edit(rng, root, step + 200)
+        build(load_config(root))
+        _assert_same_as_cold(root, root / "site", tmp_path, f"step {step}: {what}")
+
+
 def test_nothing_changed_renders_and_writes_nothing(tmp_path: Path) -> None:
     root = generate(tmp_path / "root", 30, seed=3)
     build(load_config(root))
@@ -280,12 +365,8 @@ def test_long_tag_lists_rebuilt_after_edits_match_cold_builds(tmp_path: Path) ->
     """Two tags only, so each tag's list is long and an edit changes related
     entries near it but not far from it: the pages a long-lived builder keeps
     from its last plan must be exactly those a cold build would make."""
-    import re
-
     root = generate(tmp_path / "root", 90, seed=31)
-    for i, path in enumerate(sorted((root / "content").rglob("*.md"))):
-        text = path.read_text("utf-8")
-        path.write_text(re.sub(r"^tags: \[.*\]$", f"tags: [{['Turnout', 'CEC, Turnout', 'CEC'][i % 3]}]", text, flags=re.M), "utf-8")
+    _two_tags(root)
     rng = random.Random(31)
     builder = Builder(load_config(root))
     builder.build()

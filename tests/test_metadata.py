@@ -12,7 +12,7 @@ import feedparser
 import lxml.html
 import pytest
 
-from digest import render
+from digest import plan
 from digest.build import build
 from digest.config import load_config
 
@@ -56,7 +56,7 @@ def test_sitemap_lists_every_page_once_with_absolute_urls(site: Path) -> None:
 
 
 def test_a_large_site_gets_a_sitemap_index(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(render, "SITEMAP_LIMIT", 10)
+    monkeypatch.setattr(plan, "SITEMAP_LIMIT", 10)
     root = tmp_path / "r"
     shutil.copytree(FIXTURE, root)
     build(load_config(root), use_cache=False)
