@@ -462,6 +462,7 @@ class Builder:
             return None
         if manifest.output != str(config.output_dir) or manifest.marker != marker_stamp(config.output_dir):
             return None
+        self._manifest = manifest  # (read once a build: the steps after the scan look at it again)
         return manifest
 
     def _current_manifest(self, page_settings: str) -> Manifest | None:
