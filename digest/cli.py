@@ -35,6 +35,7 @@ def _config(args: argparse.Namespace):
 
 
 _EXIT_AFTER = False  # set by ``run``: the process ends when the command returns
+_KEPT: list = []  # what a command made that the exit frees (see ``build``)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -47,7 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         # edit), would free nothing the exit does not.
         gc.disable()
     result = build(_config(args), use_cache=not args.no_cache, search=False if args.no_search else None,
-                   wait=not args.no_wait)
+                   wait=not args.no_wait, keep=_KEPT if _EXIT_AFTER else None)
     print(result.summary())
     if result.search is not None:
         print(result.search.message)

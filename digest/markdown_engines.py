@@ -55,12 +55,14 @@ def converter(name: str) -> Converter:
 # patterns and the reference block need "]:": without a definition a reference
 # changes nothing. A body with a tab, a carriage return or Python-Markdown's
 # own placeholder characters, which its first step rewrites, gets every processor.
+# Raw HTML is set apart on lines of its own, so a body with "<" may gain a
+# line break ("word  " then a new line): it keeps the line-break pattern.
 NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("inline", "backtick"): ("`",), ("inline", "escape"): ("\\",),
     ("inline", "reference"): ("]:",), ("inline", "link"): ("](",), ("inline", "image_link"): ("![",),
     ("inline", "image_reference"): ("]:",), ("inline", "short_reference"): ("]:",),
     ("inline", "short_image_ref"): ("]:",), ("inline", "autolink"): ("<",), ("inline", "automail"): ("<",),
-    ("inline", "html"): ("<",), ("inline", "linebreak"): ("  \n",), ("inline", "entity"): ("&",),
+    ("inline", "html"): ("<",), ("inline", "linebreak"): ("  \n", "<"), ("inline", "entity"): ("&",),
     ("inline", "em_strong"): ("*", "_"),  # one pattern for both since Python-Markdown 3.11;
     ("inline", "em_strong2"): ("*", "_"), ("inline", "not_strong"): ("*", "_"),  # three before
     ("block", "indent"): ("    ",), ("block", "code"): ("    ",), ("block", "table"): ("|",),
@@ -205,21 +207,22 @@ def _cmark_freeing(_cmark):
     cmarkgfm's own ``markdown_to_html_with_extensions`` frees neither (about
     18 KB a news entry, never returned: 1 GiB in a worker that read 50,000
     entries), and its compiled bindings do not offer ``cmark_node_free``. The
-    library exports it, and its allocator, so they are called through a small
-    ABI-level binding of the same library.
+    library exports it, and its allocator: their addresses are looked up with
+    ctypes and called through the bindings' own FFI (a binding of cffi's
+    own, from C declarations, would parse them with pycparser in every
+    process: 13 ms).
     """
-    import cffi
+    import ctypes
 
-    own = cffi.FFI()
-    own.cdef("""
-        typedef struct { void *(*calloc)(size_t, size_t); void *(*realloc)(void *, size_t); void (*free)(void *); } cmark_mem;
-        cmark_mem *cmark_get_default_mem_allocator(void);
-        void cmark_node_free(void *node);
-    """)
+    ffi = _cmark.ffi
     try:
-        so = own.dlopen(_cmark.__file__)
+        so = ctypes.CDLL(_cmark.__file__)
+        node_free = ctypes.cast(so.cmark_node_free, ctypes.c_void_p).value
+        allocator = so.cmark_get_default_mem_allocator
+        allocator.restype = ctypes.c_void_p
+        mem = ffi.cast("void **", allocator())  # cmark_mem: calloc, realloc, free (the parser's allocator)
         # (a ``void *`` parameter takes the bindings' pointers as they are)
-        return so.cmark_node_free, so.cmark_get_default_mem_allocator().free  # the parser's allocator
+        return ffi.cast("void(*)(void *)", node_free), ffi.cast("void(*)(void *)", mem[2])
     except (OSError, AttributeError) as exc:  # a build of cmarkgfm that does not export them
         log.warning("cmark-gfm's output cannot be freed with this build of cmarkgfm (%s): "
                     "each body rendered keeps its memory until digest exits", exc)

@@ -125,6 +125,8 @@ def _by_runs(text: str, render: Converter) -> str:
         block = pieces[i]
         if _plain_block(block):
             if run:
+                if run[0].isspace():  # a first line of spaces: an empty code block, but only before more text
+                    return render(text)
                 out.append(render("".join(run)))
                 run = []
             out.append(_paragraph(block))

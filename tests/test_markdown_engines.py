@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest import markup
@@ -188,6 +188,7 @@ MARKDOWN = st.lists(st.sampled_from([
 
 @settings(max_examples=3000, deadline=None)
 @given(MARKDOWN)
+@example("word \n  <div>")  # the raw HTML set on a line of its own: "word \n  " then a new line, a line break
 def test_python_markdown_without_unused_processors_equals_the_whole_converter(text: str) -> None:
     assert converter("python-markdown")(text) == _whole_python_markdown(text)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import markdown
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest import markup
@@ -23,6 +23,7 @@ def _reference(text: str) -> str:
 
 @settings(max_examples=1500, deadline=None)
 @given(TEXT)
+@example("\t\n\na")  # a first line of spaces is an empty code block, but only with more text after it
 def test_fast_path_equals_python_markdown(text: str) -> None:
     fast = markup._plain_paragraphs(text)
     if fast is not None:
