@@ -40,7 +40,7 @@ from digest.lock import Say, site_lock, to_stderr
 from digest.model import Entry, forget_packs
 from digest.output import Staging, clear_debris, marker_stamp, scratch_prefix
 from digest.parallel import read_entries, read_into, render_into
-from digest.plan import EntryPagesState, PageSpec, plan_site
+from digest.plan import PlanState, PageSpec, plan_site
 from digest.render import Renderer, template_folders
 from digest.search import BUNDLE, ENTRY_PAGES, SearchOutcome, index_site
 from digest.stories import CandidatePairs, PairsState
@@ -241,11 +241,12 @@ class Builder:
             self._related_memo = {}
         memos = (self._spec_memo, self._related_memo) if self.remember else (None, None)
         last_build = None
-        if not self.remember and manifest is not None and isinstance(manifest.entry_pages, EntryPagesState):
+        rows: dict = {}  # the sitemap lines, by page
+        if not self.remember and manifest is not None and isinstance(manifest.plan, PlanState):
             # (a builder that remembers keeps its last plan in memory; a manifest
             # of other settings has no key to keep, nor a state)
-            last_build = (manifest.entry_pages, manifest.files)
-        specs = plan_site(site, config, *memos, last_build) + (statics if scanned is not None else static_specs(config))
+            last_build, rows = (manifest.plan, manifest.files), dict(manifest.plan.rows)
+        specs = plan_site(site, config, *memos, last_build, rows) + (statics if scanned is not None else static_specs(config))
         _check_unique(specs)
         renderer = self._renderer_for(page_settings)
         renderer.use_site(site)
@@ -260,8 +261,10 @@ class Builder:
             result = self._incremental(specs, keys, renderer, manifest)
         files, rendered, written, removed, full = result
         # what the next single build starts from: what this build's entry
-        # pages were made from, and its stories' candidate pairs
-        self._manifest.entry_pages = None if config.languages else EntryPagesState.of(site)
+        # pages were made from and its sitemap lines, and its stories' candidate pairs
+        if self.remember:
+            rows = self._related_memo.get("sitemap rows", {})
+        self._manifest.plan = None if config.languages else PlanState.of(site, rows)
         self._manifest.story_pairs = (settings, stories_memo["slices"].state()) if "slices" in stories_memo else None
         clock.lap("render and write")
         faults.point("written")

@@ -107,9 +107,10 @@ class Manifest:
     # static file's stamp): when it is the same, a build has nothing to do
     inputs: str = ""
     entries: int = 0  # entries in the site built from them
-    # what the entry pages of the build that wrote these files were made from
-    # (``digest.plan.EntryPagesState``; None on a multilingual site)
-    entry_pages: object = None
+    # what the entry pages of the build that wrote these files were made
+    # from, and its sitemap lines (``digest.plan.PlanState``; None on a
+    # multilingual site)
+    plan: object = None
     # (entry settings, ``digest.stories.PairsState``) of that build's stories
     story_pairs: tuple | None = None
 

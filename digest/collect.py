@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from math import ceil
 from operator import attrgetter
 
@@ -234,9 +234,9 @@ def collect(
         same = listed is ordered and last.listed is last.site.entries
         shown = change if same else change_between(last.listed, listed, max(64, len(listed) // 8))
     if shown is not None and last.tag_names == tag_names:
-        editions = _reweek(last.site.editions, listed, change, shown, tz, tag_names, memo.setdefault("weeks", {}))
+        editions = _reweek(last.site.editions, listed, change, shown, tz, tag_names)
     else:
-        editions = _editions(listed, ordered, tz, tag_names, memo.setdefault("weeks", {}))
+        editions = _editions(listed, ordered, tz, tag_names)
     held = last.site.positions if change is not None else {}
     positions = {}
     for t in tags:
@@ -316,14 +316,9 @@ def cards(entries: tuple[Entry, ...], story_of: dict[str, Story]) -> tuple[Entry
 
 def _editions(
     listed: tuple[Entry, ...], entries: tuple[Entry, ...], tz: tzinfo | None, tag_names: dict[str, str],
-    moments: dict | None = None,
 ) -> tuple[Edition, ...]:
-    """ISO weeks in the site's time zone, newest first; a story counts in its lead's week.
-
-    ``moments`` (kept by a long-lived builder) remembers the week of each
-    moment, by zone.
-    """
-    week = _week_of(tz, moments)
+    """ISO weeks in the site's time zone, newest first; a story counts in its lead's week."""
+    week = _week_of(tz)
     # ``listed`` is a part of ``entries``, in the same order: one pass sorts both by week.
     shown_urls = {e.url for e in listed}
     weeks: dict[tuple[int, int], list[Entry]] = defaultdict(list)
@@ -338,11 +333,11 @@ def _editions(
 
 def _reweek(
     editions: tuple[Edition, ...], listed: tuple[Entry, ...], change: Change, shown: Change, tz: tzinfo | None,
-    tag_names: dict[str, str], moments: dict,
+    tag_names: dict[str, str],
 ) -> tuple[Edition, ...]:
     """The editions after ``change`` (to the entries) and ``shown`` (to the
     cards, ``listed``): only the weeks of the entries in either are made again."""
-    week = _week_of(tz, moments)
+    week = _week_of(tz)
     touched = {week(e) for e in change.entries + shown.entries}
     by_week = {(e.year, e.week): e for e in editions}
     cards = set(map(id, listed))
@@ -354,19 +349,32 @@ def _reweek(
     return tuple(by_week[key] for key in sorted(by_week, reverse=True))
 
 
-def _week_of(tz: tzinfo | None, moments: dict | None):
+def _week_of(tz: tzinfo | None):
     """``week(entry)``: the ISO (year, week) of the entry in ``tz`` (in its own
-    offset without one), remembered in ``moments`` by the entry's moment."""
-    known = (moments if moments is not None else {}).setdefault(tz, {})
+    offset without one).
+
+    The entries of a list come in time order, mostly many to a week: the week
+    last found is known by its first and its last moment, and an entry between
+    them is in it (one look at the zone's rules a week, not one an entry).
+    """
+    span: list = [0.0, -1.0, None]  # the week's first moment, the next week's, (year, week)
 
     def week(entry: Entry) -> tuple[int, int]:
-        key = entry.order[0] if tz is not None else (entry.order[0], entry.date.utcoffset())
-        found = known.get(key)
-        if found is None:
-            local = entry.date.astimezone(tz) if tz is not None else entry.date
-            iso = local.isocalendar()
-            found = known[key] = (iso[0], iso[1])
-        return found
+        if tz is None:
+            iso = entry.date.isocalendar()
+            return (iso[0], iso[1])
+        moment = entry.order[0]
+        if span[0] <= moment < span[1]:
+            return span[2]
+        local = entry.date.astimezone(tz)
+        year, number, weekday = local.isocalendar()
+        monday = local.date() - timedelta(days=weekday - 1)
+        after = monday + timedelta(days=7)
+        # (a midnight the clocks skip gives the moment they skip to: the day's first)
+        span[0] = datetime(monday.year, monday.month, monday.day, tzinfo=tz).timestamp()
+        span[1] = datetime(after.year, after.month, after.day, tzinfo=tz).timestamp()
+        span[2] = (year, number)
+        return span[2]
 
     return week
 

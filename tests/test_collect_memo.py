@@ -157,3 +157,29 @@ def _change(entries: list, rng: random.Random, step: int) -> None:
         entries[i] = replace(entry, featured=not entry.featured, digest=mark)
     else:  # a new title, same place
         entries[i] = replace(entry, title=f"{entry.title} {mark}", digest=mark)
+
+
+def test_the_week_of_an_entry_is_its_iso_week_in_the_site_zone_across_clock_changes() -> None:
+    """The week of each entry is known from the span of the week before it
+    (entries come in time order): the same week as the entry's own date in the
+    zone gives, in zones whose clocks skip or repeat an hour at midnight too."""
+    from datetime import datetime, timezone
+
+    from digest.collect import _week_of
+    from digest.model import Body, Entry
+
+    rng = random.Random(5)
+    for name in ("America/Sao_Paulo", "America/Havana", "Europe/Moscow", "Asia/Almaty", "UTC"):
+        tz = zone(name)
+        moments = sorted(rng.uniform(946684800, 1735689600) for _ in range(3000))
+        # and every minute around midnight on the days the clocks changed
+        changes = [m for m in range(946684800, 1735689600, 3600)
+                   if datetime.fromtimestamp(m, tz).utcoffset() != datetime.fromtimestamp(m + 3600, tz).utcoffset()]
+        moments += [m + s for m in changes for s in range(-7200, 7200, 60)]
+        entries = [Entry("a.md", "T", datetime.fromtimestamp(m, timezone.utc).astimezone(timezone(timedelta(hours=rng.randint(-12, 12)))),
+                         "t", Body("")) for m in moments]
+        for order in (sorted(entries, key=lambda e: e.order), sorted(entries, key=lambda e: e.order, reverse=True), entries):
+            week = _week_of(tz)
+            for entry in order:
+                iso = entry.date.astimezone(tz).isocalendar()
+                assert week(entry) == (iso[0], iso[1]), (name, entry.date)

@@ -173,11 +173,23 @@ def test_a_fresh_build_after_one_edit_works_out_only_the_entry_pages_near_it(tmp
         asked.append(entry.url)
         return original(self, entry, *args, **kwargs)
 
+    import digest.sitemap as sitemap
+
+    lines: list[str] = []
+    row = sitemap._row
+
+    def counting_rows(spec, config):
+        lines.append(spec.path)
+        return row(spec, config)
+
     monkeypatch.setattr(Site, "related_and_ids", counting)
+    monkeypatch.setattr(sitemap, "_row", counting_rows)
     result = build(load_config(root))
     monkeypatch.undo()
     # its own page, and its neighbours within reach on the lists of its (up to two) tags
     assert 1 <= len(asked) <= 2 * (2 * RELATED + 1), asked
+    # the sitemap lines of the pages that were there before are the last build's
+    assert len(lines) == 1 and "/edited-" in lines[0], lines  # the edited entry's page, at its new URL
     assert result.rendered < result.pages // 10
     _assert_same_as_cold(root, root / "site", tmp_path, "one edit")
 
