@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import shutil
 import signal
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,11 +148,18 @@ class _Pool:
     """
 
     def __init__(self, n: int) -> None:
+        # (imported here: a build with little to do, as after one edit, forks no worker)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.executor = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_start_worker)
         self.workers: list = []
 
     def map(self, func, items: list) -> list:
+        import multiprocessing
+        from concurrent.futures.process import BrokenProcessPool
+
         before = set() if self.workers else set(multiprocessing.active_children())
         # The workers are forked at the first submit: what they inherit stays
         # out of their collector's walks (which would also copy every page of it).
@@ -181,6 +184,8 @@ class _Pool:
         until every worker's status is known, then name the death that was not
         the pool's doing.
         """
+        from multiprocessing.connection import wait
+
         deadline = time.monotonic() + 5
         while any(p.exitcode is None for p in self.workers) and time.monotonic() < deadline:
             wait([p.sentinel for p in self.workers if p.exitcode is None], timeout=0.01)
