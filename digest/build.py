@@ -222,16 +222,17 @@ class Builder:
         clock.lap("read")
         page_settings = cachemod.fingerprint(settings, _templates_digest(config))
         manifest = self._current_manifest(page_settings)
-        # collect's memo: a long-lived builder's own, or what a single build
-        # keeps of the last one (its candidate pairs of stories, see below)
-        memo = self._collect_memo if self.remember else {}
-        stories_memo = memo.setdefault("stories", {})
-        if "slices" not in stories_memo and manifest is not None and manifest.story_pairs is not None:
+        # What find_stories keeps: a long-lived builder's, or (with the cache)
+        # a single build's, from the last build's candidate pairs (see below).
+        # Without the cache nothing is kept for a next build.
+        stories_memo = self._collect_memo.setdefault("stories", {}) if self.remember else {} if self.use_cache else None
+        if stories_memo is not None and "slices" not in stories_memo and manifest is not None \
+                and manifest.story_pairs is not None:
             pairs_settings, state = manifest.story_pairs
             if pairs_settings == settings and isinstance(state, PairsState):
                 stories_memo["slices"] = CandidatePairs.restored(state)
         site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold,
-                       memo=memo)
+                       memo=self._collect_memo if self.remember else None, stories_memo=stories_memo)
         clock.lap("group")
         if self._memo_settings != settings or len(self._spec_memo) > 2 * len(site.entries) + 100:
             self._spec_memo = {}
@@ -241,7 +242,7 @@ class Builder:
             self._related_memo = {}
         memos = (self._spec_memo, self._related_memo) if self.remember else (None, None)
         last_build = None
-        rows: dict = {}  # the sitemap lines, by page
+        rows: dict | None = {} if self.use_cache else None  # the sitemap lines, by page (kept for the next build)
         if not self.remember and manifest is not None and isinstance(manifest.plan, PlanState):
             # (a builder that remembers keeps its last plan in memory; a manifest
             # of other settings has no key to keep, nor a state)
@@ -262,10 +263,12 @@ class Builder:
         files, rendered, written, removed, full = result
         # what the next single build starts from: what this build's entry
         # pages were made from and its sitemap lines, and its stories' candidate pairs
-        if self.remember:
-            rows = self._related_memo.get("sitemap rows", {})
-        self._manifest.plan = None if config.languages else PlanState.of(site, rows)
-        self._manifest.story_pairs = (settings, stories_memo["slices"].state()) if "slices" in stories_memo else None
+        if self.use_cache:  # (a builder without the cache saves no manifest)
+            if self.remember:
+                rows = self._related_memo.get("sitemap rows", {})
+            self._manifest.plan = None if config.languages else PlanState.of(site, rows)
+            pairs = stories_memo.get("slices")
+            self._manifest.story_pairs = (settings, pairs.state()) if pairs is not None else None
         clock.lap("render and write")
         faults.point("written")
         self._manifest.inputs = inputs or ""  # unknown after a partial look (serve names what changed)

@@ -197,12 +197,15 @@ def collect(
     tz: tzinfo | None = None,
     story_threshold: float = 0.5,
     memo: dict | None = None,
+    stories_memo: dict | None = None,
 ) -> Site:
     """The site of these entries. ``memo`` (an empty dict, kept by a long-lived
     builder) lets the next call start from the last site and make again only
-    the groups that hold a changed entry; the answer is the same."""
-    # (a single call keeps nothing: the stories are found in one pass, not block by block)
-    stories_memo = memo.setdefault("stories", {}) if memo is not None else None
+    the groups that hold a changed entry; the answer is the same.
+    ``stories_memo``, without ``memo``: what ``find_stories`` keeps (a single
+    build's, which starts from the last build's candidate pairs)."""
+    if memo is not None:
+        stories_memo = memo.setdefault("stories", {})
     memo = {} if memo is None else memo
     chosen = [e for e in entries if include_drafts or not e.draft]
     chosen = unique_urls(chosen)
