@@ -185,6 +185,11 @@ def compile_digest() -> None:
     import digest
 
     compileall.compile_dir(str(Path(digest.__file__).parent), quiet=1)
+    try:
+        import digest._sketch  # noqa: F401
+    except ImportError:
+        print("warning: digest's compiled sketch (csrc/_sketch.c) is not built here, so these figures are of "
+              "its Python twin: `python3 -m pip install -e .` builds it", file=sys.stderr, flush=True)
 
 
 def main() -> None:
