@@ -130,6 +130,7 @@ class Builder:
         self._memo_settings = ""
         self._key_memo: dict[tuple, str] = {}
         self._key_settings = ""
+        self._next: tuple | None = None  # the last build's site, sitemap lines, candidate pairs, settings
         self._search: SearchOutcome | None = None
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
@@ -196,6 +197,7 @@ class Builder:
         """Drop everything kept from earlier builds: the next one starts from the disk."""
         self._entries = None
         self._manifest = None
+        self._next = None
         self._scanned = False
         self._unsaved = self._manifest_unsaved = False
         self._renderer = None
@@ -222,15 +224,7 @@ class Builder:
         clock.lap("read")
         page_settings = cachemod.fingerprint(settings, _templates_digest(config))
         manifest = self._current_manifest(page_settings)
-        # What find_stories keeps: a long-lived builder's, or (with the cache)
-        # a single build's, from the last build's candidate pairs (see below).
-        # Without the cache nothing is kept for a next build.
-        stories_memo = self._collect_memo.setdefault("stories", {}) if self.remember else {} if self.use_cache else None
-        if stories_memo is not None and "slices" not in stories_memo and manifest is not None \
-                and manifest.story_pairs is not None:
-            pairs_settings, state = manifest.story_pairs
-            if pairs_settings == settings and isinstance(state, PairsState):
-                stories_memo["slices"] = CandidatePairs.restored(state)
+        stories_memo = self._stories_memo(manifest, settings)
         site = collect(entries, include_drafts=config.drafts, tz=config.tz, story_threshold=config.story_threshold,
                        memo=self._collect_memo if self.remember else None, stories_memo=stories_memo)
         clock.lap("group")
@@ -261,14 +255,9 @@ class Builder:
         else:
             result = self._incremental(specs, keys, renderer, manifest)
         files, rendered, written, removed, full = result
-        # what the next single build starts from: what this build's entry
-        # pages were made from and its sitemap lines, and its stories' candidate pairs
-        if self.use_cache:  # (a builder without the cache saves no manifest)
-            if self.remember:
-                rows = self._related_memo.get("sitemap rows", {})
-            self._manifest.plan = None if config.languages else PlanState.of(site, rows)
-            pairs = stories_memo.get("slices")
-            self._manifest.story_pairs = (settings, pairs.state()) if pairs is not None else None
+        if self.use_cache:  # what the next single build starts from, made when the manifest is saved
+            self._next = (site, self._related_memo.get("sitemap rows", {}) if self.remember else rows,
+                          stories_memo.get("slices"), settings)
         clock.lap("render and write")
         faults.point("written")
         self._manifest.inputs = inputs or ""  # unknown after a partial look (serve names what changed)
@@ -285,6 +274,34 @@ class Builder:
         seconds = time.perf_counter() - start
         log.info("%d files, %d rendered, %d written in %.2f s: %s", len(specs), rendered, written, seconds, clock)
         return BuildResult(config.output_dir, len(site.entries), files, rendered, written, removed, seconds, full, self._search)
+
+    def _stories_memo(self, manifest: Manifest | None, settings: str) -> dict | None:
+        """What ``find_stories`` keeps: a long-lived builder's own; with the
+        cache, a single build's, started from the last build's candidate pairs;
+        without the cache, nothing (no next build would read it)."""
+        if self.remember:
+            memo = self._collect_memo.setdefault("stories", {})
+        elif self.use_cache:
+            memo = {}
+        else:
+            return None
+        if "slices" not in memo and manifest is not None and manifest.story_pairs is not None:
+            pairs_settings, state = manifest.story_pairs
+            if pairs_settings == settings and isinstance(state, PairsState):
+                memo["slices"] = CandidatePairs.restored(state)
+        return memo
+
+    def _keep_for_next(self, manifest: Manifest) -> None:
+        """Put in the manifest what the next single build starts from: what the
+        last build's entry pages were made from, its sitemap lines, and its
+        stories' candidate pairs (made now: a long-lived builder saves once,
+        when it stops)."""
+        if self._next is None:
+            return
+        site, rows, pairs, settings = self._next
+        manifest.plan = None if self.config.languages else PlanState.of(site, rows)
+        manifest.story_pairs = (settings, pairs.state()) if pairs is not None else None
+        self._next = None
 
     def _keys(self, specs: list[PageSpec], page_settings: str) -> dict[str, str]:
         """path → hash of the page's key; a builder that remembers keeps the hashes between builds."""
@@ -420,6 +437,7 @@ class Builder:
     def _save_all(self) -> None:
         self._save_entries()
         if self.use_cache and self._manifest_unsaved and self._manifest is not None:
+            self._keep_for_next(self._manifest)
             cachemod.save_manifest(self.config.cache_dir, self._manifest)
             faults.point("manifest-saved")
             cachemod.clear_journal(self.config.cache_dir)  # the manifest now says what the output holds
