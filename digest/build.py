@@ -352,7 +352,6 @@ class Builder:
             return None  # a build changed files since (killed, or a preview that saves when it stops)
         if self.search and not (config.output_dir / "pagefind" / "pagefind.js").is_file():
             return None  # the index is missing (skipped or failed last time): try again
-        self._manifest = manifest
         return manifest
 
     def _load(

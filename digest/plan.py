@@ -66,10 +66,14 @@ class PlanState:
 
     @classmethod
     def of(cls, site: Site, rows: dict) -> "PlanState":
-        return cls({slug: held[2] for slug, held in site.positions.items()},
-                   {url: story_ident(story) for url, story in site.story_of.items()},
-                   frozenset(map(_IDENT, site.entries)), rows)
+        return cls(*_made_from(site), frozenset(map(_IDENT, site.entries)), rows)
 
+
+def _made_from(site: Site) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """What the site's entry pages are made from, besides their entries: each
+    tag's list (the identities of its entries) and each entry's story."""
+    return ({slug: held[2] for slug, held in site.positions.items()},
+            {url: story_ident(story) for url, story in site.story_of.items()})
 
 
 def story_ident(story: Story | None) -> str:
@@ -408,13 +412,14 @@ class _LastEntryPages:
     def __init__(self, site: Site, memo: dict | None,
                  last_build: tuple[PlanState, dict[str, tuple[str, str]]] | None = None) -> None:
         self.memo = memo
-        self.tags = {slug: held[2] for slug, held in site.positions.items()}
-        self.stories = {url: story_ident(story) for url, story in site.story_of.items()}
+        self.tags, self.stories = _made_from(site)
         self.specs: dict[str, PageSpec] = {}
         self.retold: set[str] = set()  # URLs of the entries whose story changed since the last plan
-        # A single build's last build, known from the disk: the entries whose
-        # page is the same, and the files' key hashes (see ``known``).
-        self._same: frozenset[str] | set[str] = frozenset()
+        # A single build's last build, known from the disk: the entries with a
+        # page then, those whose page may have changed, and the files' key
+        # hashes (see ``known``).
+        self._had: frozenset[str] = frozenset()
+        self._changed_since: set[str] = set()
         self._files: dict[str, tuple[str, str]] = {}
         last = memo.get("entry pages") if memo is not None else None
         if last is not None:
@@ -425,10 +430,9 @@ class _LastEntryPages:
             self.specs = {ident: spec for ident, spec in specs.items() if ident not in changed} if changed else specs
         elif last_build is not None:
             state, self._files = last_build
-            changed = self._changed(state.tags, state.stories)
+            self._had, self._changed_since = state.idents, self._changed(state.tags, state.stories)
             if self.retold:
-                changed.update(e.ident for e in site.entries if e.url in self.retold)
-            self._same = state.idents - changed if changed else state.idents
+                self._changed_since.update(e.ident for e in site.entries if e.url in self.retold)
 
     def _changed(self, tags: dict[str, tuple[str, ...]], stories: dict[str, str]) -> set[str]:
         """The identities of the entries whose page may have changed since the
@@ -447,7 +451,7 @@ class _LastEntryPages:
     def known(self, entry: Entry, path: str) -> str:
         """The key hash of the entry's page ``path`` in the last build's
         manifest, when the page cannot have changed since; else ""."""
-        if entry.ident not in self._same:
+        if entry.ident not in self._had or entry.ident in self._changed_since:
             return ""
         return self._files.get(path, ("", ""))[0]  # "": a file a killed build may have changed
 
