@@ -20,6 +20,7 @@ from digest.errors import TemplateError
 from digest.i18n import Language, language_name, tag_names
 from digest.model import Entry, read_pack, slugify
 from digest.plan import SITE_LINKS, PageSpec, story_ident
+from digest.template_runtime import Environment
 from digest.theme_words import ConstantWords, WordsBytecodeCache, words_key
 
 FEED_KINDS = ("atom", "rss")
@@ -249,7 +250,7 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None, langu
     if bytecode_dir is not None:
         bytecode_dir.mkdir(parents=True, exist_ok=True)
         cache = WordsBytecodeCache(str(bytecode_dir), words_key(language.code, language.gettext_))
-    env = jinja2.Environment(
+    env = Environment(  # Jinja2's, with less Python a value (see digest.template_runtime)
         bytecode_cache=cache,
         loader=jinja2.FileSystemLoader([str(f) for f in template_folders(config)]),
         autoescape=True,

@@ -18,6 +18,8 @@ import jinja2
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
+from digest.template_runtime import VERSION
+
 CALLS = frozenset({"_", "gettext"})  # the theme's names for a translation (see make_environment)
 
 
@@ -72,7 +74,8 @@ class WordsBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def words_key(code: str, translations) -> str:
     """What the compiled templates of a language depend on: its code and its
-    catalog's messages (not the header, whose dates change with each merge)."""
+    catalog's messages (not the header, whose dates change with each merge),
+    and the code digest compiles them to (``template_runtime.VERSION``)."""
     catalog = getattr(translations, "_catalog", None) or {}
     text = repr(sorted((repr(k), v) for k, v in catalog.items() if k != ""))
-    return f"{code}-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}"
+    return f"{code}-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}-{VERSION}"
