@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import pickle
 import shutil
 import signal
 import tempfile
@@ -88,10 +89,11 @@ def render_into(
     A file whose bytes hash to ``skip[path]`` is not written. With enough work
     the processes first render the entry pages and each entry's partials
     (cards, archive lines), each for its own share of the entries; the lists,
-    which repeat those partials, are rendered after, by processes that inherit
-    all of them (through a folder beside ``folder`` whose name starts with
-    ``scratch``). With ``keep_partials`` (a long-lived builder's) the renderer
-    keeps them all, for the lists of the next builds.
+    which repeat those partials, are rendered after, by the same processes,
+    each reading the others' partials from their pack files (in a folder beside
+    ``folder`` whose name starts with ``scratch``). With ``keep_partials`` (a
+    long-lived builder's) the renderer keeps them all, for the lists of the
+    next builds.
     """
     n = workers()
     job = _RenderJob(folder, renderer, skip or {})
@@ -106,14 +108,19 @@ def render_into(
     share = -(-len(job.first) // n)
     job.partials_dir = Path(tempfile.mkdtemp(prefix=scratch, dir=folder.parent))
     try:
+        # One pool for both: a second would be forked from the main process
+        # again, and copy again every page of it that rendering touches (a
+        # tenth of a CPU-second a worker at 10,000 entries).
         with _pool(n, job) as pool:
-            for part, partials in pool.map(_render_entries, [slice(i * share, (i + 1) * share) for i in range(n)]):
+            indexes = []
+            for part, index in pool.map(_render_entries, [slice(i * share, (i + 1) * share) for i in range(n)]):
                 hashes.update(part)
-                renderer.merge_partials(partials)
-        with _pool(n, job) as pool:
-            for part in pool.map(_render_chunk, [slice(i, None, n) for i in range(n)]):
+                indexes.append(index)
+            for part in pool.map(_render_chunk, [(slice(i, None, n), indexes) for i in range(n)]):
                 hashes.update(part)
         if keep_partials:
+            for index in indexes:
+                renderer.merge_partials(_read_index(index))
             renderer.read_partials()
     finally:
         forget_packs(str(job.partials_dir))
@@ -309,13 +316,30 @@ def _together(specs: list[PageSpec]) -> list[list[PageSpec]]:
     return groups
 
 
-def _render_chunk(part: slice) -> dict[str, str]:
-    return _JOB.run([spec for group in _JOB.rest[part] for spec in group])
-
-
-def _render_entries(part: slice) -> tuple[dict[str, str], dict]:
+def _render_entries(part: slice) -> tuple[dict[str, str], str]:
+    """Entry pages and their entries' partials; the partials go to a pack file,
+    and where each one is to an index file, whose name is returned."""
     specs = _JOB.first[part]
     hashes = _JOB.run(specs)
     renderer = _JOB.renderer
     renderer.warm_partials([spec.context["entry"] for spec in specs])
-    return hashes, renderer.partials(_JOB.partials_dir)
+    index = renderer.partials(_JOB.partials_dir)
+    fd, path = tempfile.mkstemp(prefix="index-", dir=_JOB.partials_dir)
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashes, path
+
+
+def _read_index(path: str) -> dict:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def _render_chunk(task: tuple[slice, list[str]]) -> dict[str, str]:
+    """Lists and feeds, with every entry's partials: the other processes' are
+    read from their packs (this one's own are in its memory already)."""
+    part, indexes = task
+    renderer = _JOB.renderer
+    for index in indexes:
+        renderer.merge_partials(_read_index(index), keep=True)
+    return _JOB.run([spec for group in _JOB.rest[part] for spec in group])

@@ -173,8 +173,13 @@ class Renderer:
                     offset += len(data)
         return index
 
-    def merge_partials(self, partials: dict) -> None:
-        self._partials.update(partials)
+    def merge_partials(self, partials: dict, keep: bool = False) -> None:
+        """Learn where other processes stored partials; with ``keep``, those this one has stay."""
+        if keep:
+            for key, place in partials.items():
+                self._partials.setdefault(key, place)
+        else:
+            self._partials.update(partials)
 
     def drop_unread_partials(self) -> None:
         """Forget partials that were only known by their place in a pack file."""

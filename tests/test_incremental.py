@@ -330,9 +330,12 @@ def test_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path: Path, mo
     monkeypatch.setattr(parallel, "PARALLEL_MIN_ENTRIES", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
+    pools = []
+    monkeypatch.setattr(parallel, "_Pool", lambda n, made=parallel._Pool: pools.append(n) or made(n))
     builder = Builder(load_config(root))
     assert builder.build().full
     assert _tree(root / "site") == _tree(serial)
+    assert pools == [2, 2], "one pool reads, one renders: entry pages, then lists with every entry's partials"
     # the builder keeps every entry's partials the workers made, for the lists of the next builds
     partials = builder._renderer._partials
     assert len(partials) >= 2 * 80 and all(type(html) is str for html in partials.values())
