@@ -130,6 +130,7 @@ KNOWN_FIELDS = (
 )
 _TEXT_FIELDS = ("source", "dateline", "author", "summary")
 # Characters XML (so every feed) cannot carry: C0 controls but tab, newline and CR; U+FFFE, U+FFFF.
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TOP_KEY = re.compile(r"^([^\s#:-][^:\n]*?)[ \t]*:", re.M)
 FIRST_YEAR, LAST_YEAR = 2, 9998  # a year of margin inside Python's dates: weeks, zones and windows fit
@@ -256,9 +257,15 @@ def read_entry(path: Path, config: SiteConfig) -> Entry:
 
 def read_bytes(full: str, where: str) -> bytes:
     """The bytes of an entry file; a ContentError naming it (as ``where``) when it cannot be read."""
-    try:
-        with open(full, "rb") as fh:
-            return fh.read()
+    try:  # (os.read: a Python file object costs 4 µs an entry, a fifth of reading its bytes)
+        fd = os.open(full, os.O_RDONLY | _CLOEXEC)
+        try:
+            chunks = []
+            while chunk := os.read(fd, 1 << 17):
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except FileNotFoundError:
         raise ContentError("the file disappeared while it was being read (moved or deleted?); try again",
                            path=where, line=1, field="file") from None

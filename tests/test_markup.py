@@ -55,6 +55,17 @@ def test_lede_is_the_first_paragraph_cut_at_a_word() -> None:
     assert markup.lede("<p>Short &amp; <em>sweet</em>.</p>") == "Short & sweet."
 
 
+@given(st.lists(st.sampled_from(["a", "Ж", " ", "\n", "\t", "\xa0", "\u2003", "\u2028", "\x85", "\x1c", "&nbsp;", "<br>", "&#32;"]),
+                max_size=40).map("".join))
+@example("\xa0 a\u2003\u2003b\x85")
+def test_the_lede_folds_every_unicode_space_as_the_regular_expression_did(text) -> None:
+    import html as html_module
+    import re
+
+    expected = re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", "", text))).strip()
+    assert markup.lede(f"<p>{text}</p>", limit=10**6) == expected
+
+
 PROSE = st.lists(
     st.sampled_from(list("abc xyz ЖЁәқ«»—,.;:?()\"'%$@/09") + [" ", "\n", "\n\n", "\n \n", "\n\n\n", " .", "1", "1.", "2)"]),
     max_size=60,
