@@ -1,4 +1,5 @@
-/* digest._sketch: the MinHash signature of digest.stories, compiled.
+/* digest._sketch: the MinHash signature of digest.stories, and where its numbers
+   start, compiled.
 
    signature(text) gives exactly the bytes of digest.stories._signature_py(text):
    the text lowered (str.lower), its words (runs of the characters the re
@@ -147,13 +148,52 @@ static PyObject *signature(PyObject *module, PyObject *text)
     return PyBytes_FromStringAndSize((const char *)out, sizeof out);
 }
 
+/* number_starts(text) gives exactly digest.stories._number_starts_py(text): where
+   each run of digest.stories._RUN starts (an ASCII digit, then any digits and
+   separators ".,:/", space, U+00A0, U+202F), every run as long as it goes. */
+static int in_run(Py_UCS4 c)
+{
+    return (c >= '0' && c <= '9') || c == '.' || c == ',' || c == ':' || c == '/' || c == ' '
+        || c == 0x00A0 || c == 0x202F;
+}
+
+static PyObject *number_starts(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "number_starts() takes a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < '0' || c > '9')
+            continue;
+        PyObject *at = PyLong_FromSsize_t(i);
+        if (at == NULL || PyList_Append(out, at) < 0) {
+            Py_XDECREF(at);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(at);
+        while (i + 1 < n && in_run(PyUnicode_READ(kind, data, i + 1)))
+            i++;
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"signature", signature, METH_O, "The MinHash signature of a text (see digest.stories._signature_py)."},
+    {"number_starts", number_starts, METH_O, "Where the runs of digits start (see digest.stories._number_starts_py)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "digest._sketch", "digest.stories's signature, compiled.", -1, methods,
+    PyModuleDef_HEAD_INIT, "digest._sketch", "digest.stories's signature and number scan, compiled.", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__sketch(void)

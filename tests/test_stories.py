@@ -336,10 +336,28 @@ def test_the_compiled_signature_gives_the_bytes_of_the_python_one(text: str) -> 
     assert compiled.signature(text) == stories._signature_py(text)
 
 
+_NUMBERS = st.text(alphabet=st.characters(codec="utf-8"), max_size=200) | st.lists(st.sampled_from([
+    "1", "0", "9", "٣", "²", "½", ".", ",", ":", "/", " ", "\u00a0", "\u202f", "\u2009", "-", "млн", "MLN", "тыс", "x",
+    "thouſand", "\n", "38,6", "1 068 280", "12:30", "26.11.2023", "5mln.5", "№", "🙂",
+]), max_size=40).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_NUMBERS)
+def test_the_numbers_are_matched_where_the_runs_of_digits_start(text: str) -> None:
+    """``_numbers`` matches ``_NUMBER`` at each run's start: the starts of its matches, exactly."""
+    expected = [m.start() for m in stories._NUMBER.finditer(text)]
+    assert stories._number_starts_py(text) == expected
+    compiled = pytest.importorskip("digest._sketch", reason="digest._sketch was not built (no C compiler?)")
+    assert compiled.number_starts(text) == expected
+
+
 def test_the_compiled_signature_is_used_where_it_was_built() -> None:
     if os.environ.get("CI") or importlib.util.find_spec("digest._sketch") is not None:
         import digest._sketch
 
         assert stories._signature is digest._sketch.signature
+        assert stories._number_starts is digest._sketch.number_starts
     else:
         assert stories._signature is stories._signature_py
+        assert stories._number_starts is stories._number_starts_py
