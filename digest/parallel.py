@@ -68,7 +68,7 @@ def read_into(
     """
     n = workers()
     if n == 1 or len(todo) < PARALLEL_MIN_ENTRIES:
-        return {rel: (stamp, read_entry(Path(full), config)) for rel, stamp, full in todo}, []
+        return {rel: (stamp, read_entry(full, config)) for rel, stamp, full in todo}, []
     with _pool(n, _LoadJob(config, folder, settings)) as pool:
         segments = [Path(name) for name in pool.map(_store_chunk, [todo[i::n] for i in range(n)])]
     rows: dict[str, tuple[Stamp, Entry]] = {}
@@ -250,7 +250,7 @@ def _store_chunk(todo: list[tuple[str, Stamp, str]]) -> str:
     try:  # each body goes to the pack as soon as it is read: memory stays flat
         for rel, stamp, full in todo:
             # (only the row is kept: the main process reads the entries back from the segment)
-            entry = read_entry(Path(full), job.config)
+            entry = read_entry(full, job.config)
             rows.append(cachemod.entry_row(rel, stamp, entry, writer.add(entry.body.html)))
     finally:
         writer.close()

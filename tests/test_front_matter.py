@@ -77,3 +77,35 @@ def test_the_sample_digest_front_matter_mostly_skips_yaml() -> None:
     for text, meta in zip(texts, fast):
         if meta is not None:
             assert _typed(meta) == _typed(_yaml(text))
+
+
+def _digits(n: int):
+    return st.text(alphabet="0123456789", min_size=n, max_size=n)
+
+
+DATES = st.builds(
+    lambda y, mo, d, time, zone: f"{y}-{mo}-{d}" + (f"T{time}{zone}" if time else ""),
+    _digits(4), st.sampled_from(["01", "02", "06", "12", "00", "13"]) | _digits(2),
+    st.sampled_from(["01", "28", "29", "30", "31", "00", "32"]) | _digits(2),
+    st.none() | st.builds(lambda h, m, s: f"{h}:{m}:{s}", _digits(2), _digits(2), _digits(2)),
+    st.sampled_from(["", "Z", "+06:00", "-05:30", "+00:00", "-00:00", "+23:59", "+24:00", "+05:60"])
+    | st.builds(lambda sign, h, m: f"{sign}{h}:{m}", st.sampled_from("+-"), _digits(2), _digits(2)),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(DATES)
+def test_a_date_is_read_as_yaml_reads_it(raw: str) -> None:
+    """``timestamp`` (``fromisoformat``) gives YAML's value for every date the fast reader takes, or fails as it does."""
+    from yaml.constructor import SafeConstructor
+
+    from digest.front_matter import timestamp
+
+    def outcome(read):
+        try:
+            return _typed(read())
+        except ValueError:
+            return "not a date"
+
+    node = yaml.ScalarNode("tag:yaml.org,2002:timestamp", raw)
+    assert outcome(lambda: timestamp(raw)) == outcome(lambda: SafeConstructor().construct_yaml_timestamp(node))
