@@ -15,6 +15,7 @@ import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def read_entries(paths: list[Path], config: SiteConfig) -> list[Entry]:
 
 
 def read_into(
-    todo: list[tuple[str, Stamp, str]], config: SiteConfig, folder: Path, settings: str
+    todo: list[tuple[str, Stamp, str]], config: SiteConfig, folder: Path, settings: str,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[dict[str, tuple[Stamp, Entry]], list[Path]]:
     """Read entry files (relative path, stamp, full path): path → (stamp, entry).
 
@@ -65,12 +67,13 @@ def read_into(
     keeps it: bodies in a pack file, the entries in an index segment, both in
     ``folder``; it hands back only the segment's name, and the entries are
     read from there. Returns the segments too, for the cache to adopt.
+    ``meanwhile`` runs in this process while the others read.
     """
     n = workers()
     if n == 1 or len(todo) < PARALLEL_MIN_ENTRIES:
         return {rel: (stamp, read_entry(full, config)) for rel, stamp, full in todo}, []
     with _pool(n, _LoadJob(config, folder, settings)) as pool:
-        segments = [Path(name) for name in pool.map(_store_chunk, [todo[i::n] for i in range(n)])]
+        segments = [Path(name) for name in pool.map(_store_chunk, [todo[i::n] for i in range(n)], meanwhile)]
     rows: dict[str, tuple[Stamp, Entry]] = {}
     for segment in segments:
         part = cachemod.read_segment(segment, settings)
@@ -163,7 +166,8 @@ class _Pool:
                                             initializer=_start_worker)
         self.workers: list = []
 
-    def map(self, func, items: list) -> list:
+    def map(self, func, items: list, meanwhile: Callable[[], None] | None = None) -> list:
+        """``func`` of each item, in the workers; ``meanwhile`` runs here once they have the work."""
         import multiprocessing
         from concurrent.futures.process import BrokenProcessPool
 
@@ -178,6 +182,8 @@ class _Pool:
         if not self.workers:
             self.workers = [p for p in multiprocessing.active_children() if p not in before]
         try:
+            if meanwhile is not None:
+                meanwhile()
             return [future.result() for future in futures]
         except BrokenProcessPool:
             raise WorkerError(f"a worker process of the build died ({self._cause()}); "

@@ -131,6 +131,13 @@ def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+# The templates pages are made with, and the default theme's parts of them (a
+# build compiles those there are while it reads the entries)
+PAGE_TEMPLATES = ("entry.html", "index.html", "tags.html", "tag.html", "archives.html", "archive.html",
+                  "editions.html", "edition.html", "search.html", "404.html", "base.html", "_macros.html",
+                  "_card.html", "_archive_item.html", "_meta.html", "_tags.html", "_masthead.html", "_colophon.html")
+
+
 def plan_site(
     site: Site, config: SiteConfig, memo: dict[tuple, PageSpec] | None = None, related_memo: dict | None = None,
     last_build: tuple[PlanState, dict[str, tuple[str, str]]] | None = None, rows: dict | None = None,

@@ -437,3 +437,55 @@ def test_a_long_lived_builder_forgets_the_partials_of_old_versions(tmp_path: Pat
     assert first > 0
     assert len(builder._renderer._partials) < 2 * first + 80, (first, len(builder._renderer._partials))
     _assert_same_as_cold(root, root / "site", tmp_path, "after 150 saves")
+
+
+def _parallel(monkeypatch) -> None:
+    import digest.parallel as parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+
+
+def test_the_templates_are_compiled_while_the_entries_are_read(tmp_path: Path, monkeypatch) -> None:
+    """The main process compiles the theme while its workers read: it is ready when the entries are."""
+    import digest.build as buildmod
+
+    _parallel(monkeypatch)
+    root = generate(tmp_path / "root", 30, seed=4)
+    builder = Builder(load_config(root))
+    seen = []
+
+    def collect(*args, **kwargs):
+        renderer = builder._renderer
+        seen.append(renderer is not None and {key[1] for key in renderer.env.cache.keys()})  # (loader, name)
+        return real(*args, **kwargs)
+
+    real = buildmod.collect
+    monkeypatch.setattr(buildmod, "collect", collect)
+    assert builder.build().full
+    assert len(seen) == 1 and {"entry.html", "base.html", "_card.html", "index.html", "_masthead.html"} <= seen[0]
+
+
+@pytest.mark.parametrize("broken", ["entry.html", "_card.html"])
+def test_a_broken_template_is_reported_after_a_bad_entry_as_before(tmp_path: Path, monkeypatch, broken: str) -> None:
+    """Compiling the theme while the entries are read changes nothing in what a build reports first."""
+    from digest.errors import ContentError, TemplateError
+
+    _parallel(monkeypatch)
+    root = generate(tmp_path / "root", 30, seed=4)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / broken).write_text("{% for x in y %}\n", "utf-8")
+    with pytest.raises(TemplateError, match="template syntax error"):
+        build(load_config(root))
+    bad = sorted((root / "content").rglob("*.md"))[7]
+    bad.write_text("---\ntitle: x\n---\nno date\n", "utf-8")
+    with pytest.raises(ContentError, match="date"):
+        build(load_config(root))
+
+
+def test_every_template_of_the_default_theme_is_compiled_while_reading() -> None:
+    from digest.plan import PAGE_TEMPLATES
+    from digest.render import default_theme_dir
+
+    assert sorted(p.name for p in default_theme_dir().glob("*.html")) == sorted(PAGE_TEMPLATES)
