@@ -72,14 +72,16 @@ def read_into(
     n = workers()
     if n == 1 or len(todo) < PARALLEL_MIN_ENTRIES:
         return {rel: (stamp, read_entry(full, config)) for rel, stamp, full in todo}, []
-    with _pool(n, _LoadJob(config, folder, settings)) as pool:
-        segments = [Path(name) for name in pool.map(_store_chunk, [todo[i::n] for i in range(n)], meanwhile)]
     rows: dict[str, tuple[Stamp, Entry]] = {}
-    for segment in segments:
-        part = cachemod.read_segment(segment, settings)
+
+    def read_back(name: str) -> None:  # each segment as soon as it is written, while the others read on
+        part = cachemod.read_segment(Path(name), settings)
         if part is None:  # pragma: no cover - it was written a moment ago
-            raise OSError(f"could not read back {segment}")
+            raise OSError(f"could not read back {name}")
         rows.update(part[0])
+
+    with _pool(n, _LoadJob(config, folder, settings)) as pool:
+        segments = [Path(name) for name in pool.map(_store_chunk, [todo[i::n] for i in range(n)], meanwhile, read_back)]
     return {rel: rows[rel] for rel, _, _ in todo}, segments
 
 
@@ -166,8 +168,10 @@ class _Pool:
                                             initializer=_start_worker)
         self.workers: list = []
 
-    def map(self, func, items: list, meanwhile: Callable[[], None] | None = None) -> list:
-        """``func`` of each item, in the workers; ``meanwhile`` runs here once they have the work."""
+    def map(self, func, items: list, meanwhile: Callable[[], None] | None = None,
+            each: Callable[[object], None] | None = None) -> list:
+        """``func`` of each item, in the workers, in the items' order; ``meanwhile``
+        runs here once they have the work, ``each`` on each result as soon as it comes."""
         import multiprocessing
         from concurrent.futures.process import BrokenProcessPool
 
@@ -184,6 +188,11 @@ class _Pool:
         try:
             if meanwhile is not None:
                 meanwhile()
+            if each is not None:
+                from concurrent.futures import as_completed
+
+                for future in as_completed(futures):
+                    each(future.result())
             return [future.result() for future in futures]
         except BrokenProcessPool:
             raise WorkerError(f"a worker process of the build died ({self._cause()}); "
