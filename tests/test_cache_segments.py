@@ -32,3 +32,16 @@ def test_entries_read_back_are_equal_and_share_what_they_repeat(tmp_path: Path) 
     assert back[0].tags is back[1].tags and back[0].tag_slugs is back[1].tag_slugs
     assert back[0].source is back[1].source and back[0].dateline is back[2].dateline and back[0].lang is back[2].lang
     assert back[0].tags[1] is back[2].tags[0]  # "CEC" in two different lists of tags
+
+
+def test_a_body_in_a_pack_is_read_when_asked_for_and_not_kept(tmp_path: Path) -> None:
+    """A process that renders every entry page of its share does not end up holding every body."""
+    from digest.model import Body
+
+    writer = cache.PackWriter(tmp_path)
+    ref = writer.add("<p>Явка — 54,2 %</p>")
+    writer.close()
+    body = Body(None, ref)
+    assert body.html == "<p>Явка — 54,2 %</p>" and body.html == "<p>Явка — 54,2 %</p>"
+    assert body._html is None  # read from the pack each time
+    assert Body("<p>kept</p>").html == "<p>kept</p>"  # a body made in memory stays there
