@@ -1,4 +1,4 @@
-"""digest's one compiled part, the story sketch's signature (``digest/stories.py``).
+"""digest's one compiled part, three steps of the story sketch (``digest/stories.py``).
 
 Optional: where it cannot be built (no C compiler), digest uses the same
 function in Python, which gives the same bytes.

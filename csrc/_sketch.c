@@ -1,5 +1,5 @@
-/* digest._sketch: the MinHash signature of digest.stories, and where its numbers
-   start, compiled.
+/* digest._sketch: digest.stories's MinHash signature, where its numbers start
+   and its text without links' markup, compiled.
 
    signature(text) gives exactly the bytes of digest.stories._signature_py(text):
    the text lowered (str.lower), its words (runs of the characters the re
@@ -13,6 +13,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
 #define BINS 64
 #define WORD 6 /* characters kept of a word */
@@ -186,14 +187,111 @@ static PyObject *number_starts(PyObject *module, PyObject *text)
     return out;
 }
 
+/* strip_markup(text) gives exactly digest.stories._strip_markup_py(text): each
+   match of digest.stories._MARKUP replaced by its text. At each character the
+   one alternative that can start there is tried (they start with distinct
+   characters) and is deterministic, as the regular expression is:
+     ![alt](…) and [text](…)  the first "]" after "[", then "(" at once, then
+                              the first ")": the alt or text, or " " if empty;
+     <…>                      the first ">" after it: " ";
+     http://… and https://…   then one or more characters that are not
+                              whitespace (Py_UNICODE_ISSPACE, the re
+                              module's \S): " ".
+   Where none matches, the character is kept. */
+static Py_ssize_t find_char(const Py_UCS4 *s, Py_ssize_t from, Py_ssize_t n, Py_UCS4 c)
+{
+    for (Py_ssize_t i = from; i < n; i++)
+        if (s[i] == c)
+            return i;
+    return -1;
+}
+
+/* [text](…) starting at p: its end (after ")") and the text's span, or 0 */
+static Py_ssize_t bracket_link(const Py_UCS4 *s, Py_ssize_t p, Py_ssize_t n, Py_ssize_t *from, Py_ssize_t *to)
+{
+    Py_ssize_t close = find_char(s, p + 1, n, ']');
+    if (close < 0 || close + 1 >= n || s[close + 1] != '(')
+        return 0;
+    Py_ssize_t paren = find_char(s, close + 2, n, ')');
+    if (paren < 0)
+        return 0;
+    *from = p + 1;
+    *to = close;
+    return paren + 1;
+}
+
+/* http://… or https://… starting at p: its end, or 0 */
+static Py_ssize_t address(const Py_UCS4 *s, Py_ssize_t p, Py_ssize_t n)
+{
+    if (p + 4 > n || s[p] != 'h' || s[p + 1] != 't' || s[p + 2] != 't' || s[p + 3] != 'p')
+        return 0;
+    Py_ssize_t q = p + 4;
+    if (q < n && s[q] == 's')
+        q++;
+    if (q + 3 > n || s[q] != ':' || s[q + 1] != '/' || s[q + 2] != '/')
+        return 0;
+    q += 3;
+    Py_ssize_t start = q;
+    while (q < n && !Py_UNICODE_ISSPACE(s[q]))
+        q++;
+    return q > start ? q : 0;
+}
+
+static PyObject *strip_markup(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "strip_markup() takes a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 *s = PyUnicode_AsUCS4Copy(text);
+    if (s == NULL)
+        return NULL;
+    Py_UCS4 *out = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(n + 1));
+    if (out == NULL) {
+        PyMem_Free(s);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < n;) {
+        Py_UCS4 c = s[i];
+        Py_ssize_t end = 0, from = 0, to = 0;
+        if (c == '!' && i + 1 < n && s[i + 1] == '[')
+            end = bracket_link(s, i + 1, n, &from, &to);
+        else if (c == '[')
+            end = bracket_link(s, i, n, &from, &to);
+        else if (c == '<') {
+            Py_ssize_t close = find_char(s, i + 1, n, '>');
+            end = close < 0 ? 0 : close + 1;
+        } else if (c == 'h')
+            end = address(s, i, n);
+        if (end == 0) {
+            out[k++] = c;
+            i++;
+            continue;
+        }
+        if (to > from) {
+            memcpy(out + k, s + from, sizeof(Py_UCS4) * (size_t)(to - from));
+            k += to - from;
+        } else
+            out[k++] = ' ';
+        i = end;
+    }
+    PyMem_Free(s);
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k);
+    PyMem_Free(out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"strip_markup", strip_markup, METH_O, "The text without links' and images' markup (see digest.stories._strip_markup_py)."},
     {"signature", signature, METH_O, "The MinHash signature of a text (see digest.stories._signature_py)."},
     {"number_starts", number_starts, METH_O, "Where the runs of digits start (see digest.stories._number_starts_py)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "digest._sketch", "digest.stories's signature and number scan, compiled.", -1, methods,
+    PyModuleDef_HEAD_INIT, "digest._sketch", "digest.stories's signature, number scan and markup strip, compiled.", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__sketch(void)

