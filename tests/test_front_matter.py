@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import content
+from digest import content, yaml_front_matter
 from digest.front_matter import simple_front_matter
 
 KEYS = st.sampled_from(["title", "date", "tags", "source", "lang", "x_1", "_k", "yes", "True", "on", "Null",
@@ -44,7 +44,7 @@ def _typed(value):
 
 def _yaml(text: str):
     try:
-        return yaml.load(text, Loader=content._Loader)
+        return yaml.load(text, Loader=yaml_front_matter._Loader)
     except yaml.YAMLError:
         return "refused"
 
@@ -109,3 +109,20 @@ def test_a_date_is_read_as_yaml_reads_it(raw: str) -> None:
 
     node = yaml.ScalarNode("tag:yaml.org,2002:timestamp", raw)
     assert outcome(lambda: timestamp(raw)) == outcome(lambda: SafeConstructor().construct_yaml_timestamp(node))
+
+
+def test_a_build_whose_front_matter_is_simple_does_not_import_yaml(tmp_path: Path) -> None:
+    """PyYAML is imported only for front matter the fast reader leaves to it."""
+    import subprocess
+    import sys
+
+    bench = Path(__file__).resolve().parent.parent / "benchmarks"
+    code = (
+        f"import sys; sys.path.insert(0, {str(bench)!r}); from corpus import generate; "
+        f"from pathlib import Path; root = generate(Path({str(tmp_path / 'site')!r}), 30, seed=3); "
+        "from digest.config import load_config; from digest.build import build; "
+        "build(load_config(root), use_cache=False); print('yaml' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "False"
