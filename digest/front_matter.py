@@ -22,7 +22,7 @@ from typing import Any
 # Characters the YAML reader refuses or reads as line breaks, tabs, CR, BOM:
 # a front matter with any of them is left to YAML.
 _ODD = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
-_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*?))? *")
+_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*?))? *")  # a line: what simple_front_matter reads
 _DOUBLE = re.compile(r'"([^"\\]*)"')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)?)?")
@@ -47,10 +47,12 @@ def simple_front_matter(text: str) -> dict[str, Any] | None:
     for line in text.split("\n"):
         if not line or line[0] == "#":
             continue  # a blank line, a comment
-        m = _LINE.fullmatch(line)
-        if m is None:
+        # ``_LINE`` with string methods (a fifth of this function's time):
+        # an ASCII identifier, ":", then nothing, or spaces and the value
+        key, colon, rest = line.partition(":")
+        if not colon or not (key.isascii() and key.isidentifier()) or rest[:1] not in ("", " "):
             return None
-        key, raw = m.group(1), m.group(2)
+        raw = rest.strip(" ")
         if key.lower() in _RESERVED:
             return None  # ``yes:`` is the key True
         value = _value(raw) if raw else None

@@ -126,3 +126,21 @@ def test_a_build_whose_front_matter_is_simple_does_not_import_yaml(tmp_path: Pat
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["title", "x_1", "_k", "Заголовок", "1st", "a b", "é", ":", " ", "  ", "\t", "\r",
+                                 '"v"', "v", "a:b", "#", "[a, b]", "", "-", "ǅ", "_", "9"]), max_size=8).map("".join))
+def test_a_line_is_split_where_the_line_pattern_splits_it(line: str) -> None:
+    """simple_front_matter reads a line by string methods as ``_LINE`` reads it: the key, then the value."""
+    from digest.front_matter import _LINE, _value
+
+    if not line or line[0] == "#" or "\n" in line:
+        return
+    m = _LINE.fullmatch(line)
+    got = simple_front_matter(line)
+    if m is None:
+        assert got is None
+    elif got is not None:
+        raw = m.group(2)
+        assert list(got) == [m.group(1)] and _typed(got[m.group(1)]) == _typed(_value(raw) if raw else None)
