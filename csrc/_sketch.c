@@ -278,6 +278,11 @@ static PyObject *strip_markup(PyObject *module, PyObject *text)
         i = end;
     }
     PyMem_Free(s);
+    if (k == n) { /* nothing matched (each match is replaced by fewer characters): the text as it is */
+        PyMem_Free(out);
+        Py_INCREF(text);
+        return text;
+    }
     PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k);
     PyMem_Free(out);
     return result;
